@@ -1,0 +1,60 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+/// BLS — the Business Logic Server. Targets are split by concern:
+/// C libraries from Debian as system library targets, pure-Swift cores (JSON, TOON, Nostr,
+/// BLSApp) with no I/O, and the adapters (BLSStore over SQLite, BLSFastCGI over libfcgi)
+/// at the edge. `bls-fcgi` is the one executable.
+let package = Package(
+  name: "bls",
+  platforms: [.macOS(.v14)],
+  products: [
+    .executable(name: "bls-fcgi", targets: ["bls-fcgi"]),
+    .library(name: "TOON", targets: ["TOON"]),
+    .library(name: "Nostr", targets: ["Nostr"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
+  ],
+  targets: [
+    // C libraries (Debian -dev packages, found through pkg-config).
+    .systemLibrary(
+      name: "CSecp256k1", pkgConfig: "libsecp256k1",
+      providers: [.apt(["libsecp256k1-dev"])]),
+    .systemLibrary(
+      name: "CLibCrypto", pkgConfig: "libcrypto",
+      providers: [.apt(["libssl-dev"])]),
+    .systemLibrary(
+      name: "CSQLite", pkgConfig: "sqlite3",
+      providers: [.apt(["libsqlite3-dev"])]),
+    .systemLibrary(
+      name: "CFastCGI", pkgConfig: "fcgi",
+      providers: [.apt(["libfcgi-dev"])]),
+
+    // Pure-Swift cores.
+    .target(name: "JSON"),
+    .target(name: "TOON", dependencies: ["JSON"]),
+    .target(name: "Nostr", dependencies: ["JSON", "CSecp256k1", "CLibCrypto"]),
+    .target(name: "BLSApp", dependencies: ["JSON", "TOON", "Nostr"]),
+
+    // Adapters.
+    .target(name: "BLSStore", dependencies: ["Nostr", "CSQLite"]),
+    .target(name: "BLSFastCGI", dependencies: ["BLSApp", "CFastCGI"]),
+    .executableTarget(
+      name: "bls-fcgi",
+      dependencies: [
+        "BLSApp", "BLSStore", "BLSFastCGI", "TOON", "Nostr", "JSON",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]),
+
+    // Tests.
+    .testTarget(name: "JSONTests", dependencies: ["JSON"]),
+    .testTarget(name: "TOONTests", dependencies: ["TOON", "JSON"]),
+    .testTarget(name: "NostrTests", dependencies: ["Nostr", "JSON"]),
+    .testTarget(name: "BLSAppTests", dependencies: ["BLSApp", "Nostr", "TOON", "JSON"]),
+    .testTarget(name: "BLSStoreTests", dependencies: ["BLSStore", "Nostr", "JSON"]),
+    .testTarget(
+      name: "IntegrationTests", dependencies: ["BLSApp", "Nostr", "JSON", "BLSFastCGI"]),
+  ],
+  swiftLanguageModes: [.v6]
+)

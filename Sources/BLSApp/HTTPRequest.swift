@@ -1,0 +1,18 @@
+/// An HTTP request as the transport hands it to the application: no sockets, no I/O.
+public struct HTTPRequest: Sendable {
+  /// Method, upper case (`GET`, `POST`, …).
+  public var method: String
+  /// Path without the query string, e.g. `/handle-payment`.
+  public var path: String
+  /// Header fields, names lowercased (`content-type`).
+  public var headers: [String: String]
+  /// The body bytes as received.
+  public var body: [UInt8]
+
+  public init(method: String, path: String, headers: [String: String] = [:], body: [UInt8] = []) {
+    self.method = method
+    self.path = path
+    self.headers = Dictionary(headers.map { ($0.key.lowercased(), $0.value) }) { _, last in last }
+    self.body = body
+  }
+}

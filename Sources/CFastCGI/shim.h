@@ -1,0 +1,5 @@
+#ifndef CFastCGI_SHIM_H
+#define CFastCGI_SHIM_H
+#include <fcgiapp.h>
+
+#endif
