@@ -14,7 +14,8 @@ let package = Package(
     .library(name: "Nostr", targets: ["Nostr"]),
   ],
   dependencies: [
-    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    .package(url: "https://github.com/swift-extras/swift-extras-base64", from: "1.2.0"),
   ],
   targets: [
     // C libraries (Debian -dev packages, found through pkg-config).
@@ -35,7 +36,12 @@ let package = Package(
     .target(name: "JSON"),
     .target(name: "TOON", dependencies: ["JSON"]),
     .target(name: "Nostr", dependencies: ["JSON", "CSecp256k1", "CLibCrypto"]),
-    .target(name: "BLSApp", dependencies: ["JSON", "TOON", "Nostr"]),
+    .target(
+      name: "BLSApp",
+      dependencies: [
+        "JSON", "TOON", "Nostr",
+        .product(name: "ExtrasBase64", package: "swift-extras-base64"),
+      ]),
 
     // Adapters.
     .target(name: "BLSStore", dependencies: ["Nostr", "CSQLite"]),
