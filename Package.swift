@@ -51,13 +51,19 @@ let package = Package(
       dependencies: [
         "BLSApp", "BLSStore", "BLSFastCGI", "TOON", "Nostr", "JSON",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        .product(name: "ExtrasBase64", package: "swift-extras-base64"),
       ]),
 
     // Tests.
     .testTarget(name: "JSONTests", dependencies: ["JSON"]),
     .testTarget(name: "TOONTests", dependencies: ["TOON", "JSON"]),
     .testTarget(name: "NostrTests", dependencies: ["Nostr", "JSON"]),
-    .testTarget(name: "BLSAppTests", dependencies: ["BLSApp", "Nostr", "TOON", "JSON"]),
+    .testTarget(
+      name: "BLSAppTests",
+      dependencies: [
+        "BLSApp", "Nostr", "TOON", "JSON",
+        .product(name: "ExtrasBase64", package: "swift-extras-base64"),
+      ]),
     .testTarget(name: "BLSStoreTests", dependencies: ["BLSStore", "Nostr", "JSON"]),
     .testTarget(
       name: "IntegrationTests", dependencies: ["BLSApp", "Nostr", "JSON", "BLSFastCGI"]),
