@@ -1,0 +1,80 @@
+import Nostr
+
+/// Everything BLS reads from its environment, validated, in one `Sendable` value.
+///
+/// Built once at start-up by ``fromEnvironment(_:readFile:)``; see the README's table of
+/// variables. Every field is immutable afterwards.
+public struct BLSConfiguration: Sendable {
+  /// `NODE_ID`: this node's name, reported by `/health`.
+  public var nodeID: String
+  /// `NOSTR_SECRET_KEY`: the node's secp256k1 secret key. Never logged or returned.
+  public var secretKey: SecretKey
+  /// x-only public key (64 lowercase hex) derived from ``secretKey`` (BIP-340).
+  public var publicKeyHex: String
+  /// `ILP_ADDRESS`: this node's ILP address (`g.` followed by letters, digits, `.`, `-`).
+  public var ilpAddress: String
+  /// `BLS_PORT`: the port nginx listens on (1–65535). Default 3100.
+  public var port: Int
+  /// Prices: base per-byte price, kind overrides, owner bypass, SPSP cap.
+  public var pricing: PricingPolicy
+  /// `DATA_DIR`: the directory holding `events.db`; ``StorageLocation/memory`` for
+  /// `DATA_DIR=:memory:`. Default `/data`.
+  public var storage: StorageLocation
+  /// `BLS_MAX_EVENT_BYTES`: largest accepted decoded `data` (TOON bytes). Default 65536.
+  public var maxEventBytes: Int
+  /// Most tags an event may carry before it is rejected unread (contract: 2000).
+  public var maxTags: Int
+
+  public init(
+    nodeID: String, secretKey: SecretKey, ilpAddress: String, port: Int = 3100,
+    pricing: PricingPolicy = PricingPolicy(), storage: StorageLocation = .directory("/data"),
+    maxEventBytes: Int = 65536, maxTags: Int = 2000
+  ) {
+    self.nodeID = nodeID
+    self.secretKey = secretKey
+    self.publicKeyHex = secretKey.publicKey.hex
+    self.ilpAddress = ilpAddress
+    self.port = port
+    self.pricing = pricing
+    self.storage = storage
+    self.maxEventBytes = maxEventBytes
+    self.maxTags = maxTags
+  }
+
+  /// Largest request body accepted, in bytes: room for the base64 of ``maxEventBytes`` plus
+  /// 16 KiB for the other JSON fields. nginx's `client_max_body_size` uses the same value.
+  public var maxRequestBodyBytes: Int {
+    (maxEventBytes + 2) / 3 * 4 + 16384
+  }
+
+  /// One log line describing the effective configuration (public key, never the secret).
+  public var summary: String {
+    var parts = [
+      "nodeId=\(nodeID)", "pubkey=\(publicKeyHex)", "ilpAddress=\(ilpAddress)", "port=\(port)",
+      "storage=\(storage)", "basePricePerByte=\(pricing.basePricePerByte)",
+      "maxEventBytes=\(maxEventBytes)",
+    ]
+    if !pricing.kindOverrides.isEmpty {
+      let overrides = pricing.kindOverrides.sorted { $0.key < $1.key }.map { "\($0.key):\($0.value)" }
+      parts.append("kindOverrides={\(overrides.joined(separator: ","))}")
+    }
+    if let owner = pricing.ownerPubkey { parts.append("ownerPubkey=\(owner)") }
+    if let spsp = pricing.spspMinPrice { parts.append("spspMinPrice=\(spsp)") }
+    return parts.joined(separator: " ")
+  }
+}
+
+/// Where events are kept.
+public enum StorageLocation: Sendable, Equatable, CustomStringConvertible {
+  /// SQLite at `<path>/events.db`.
+  case directory(String)
+  /// A volatile in-memory store, only when asked for with `DATA_DIR=:memory:`.
+  case memory
+
+  public var description: String {
+    switch self {
+    case .directory(let path): "sqlite:\(path)/events.db"
+    case .memory: "memory (volatile: events are lost on restart)"
+    }
+  }
+}

@@ -1,0 +1,122 @@
+import ExtrasBase64
+import JSON
+import Nostr
+import TOON
+
+/// The decision of contract.md § POST /handle-payment, steps 2–10, shared by both dialects:
+/// decode, verify, price, store. Pure apart from the ``EventStore`` it is given.
+public struct PaymentDecider: Sendable {
+  /// What the caller learns when a payment is accepted.
+  public struct Acceptance: Sendable, Equatable {
+    /// The stored (or already stored, or superseded) event's id.
+    public var eventID: String
+    /// base64(sha256(UTF-8 bytes of the event id hex)): the ILP fulfillment.
+    public var fulfillment: String
+    /// When the decision was made, Unix milliseconds.
+    public var storedAt: Int64
+    /// What the store did.
+    public var outcome: StoreOutcome
+  }
+
+  /// Deepest TOON nesting an event needs: root object → `tags` array → one tag.
+  static let eventNestingDepth = 4
+
+  public let pricing: PricingPolicy
+  public let maxEventBytes: Int
+  public let maxTags: Int
+  public let store: any EventStore
+
+  public init(pricing: PricingPolicy, maxEventBytes: Int, maxTags: Int, store: any EventStore) {
+    self.pricing = pricing
+    self.maxEventBytes = maxEventBytes
+    self.maxTags = maxTags
+    self.store = store
+  }
+
+  /// Steps 2–10 for `data` (base64 TOON) paid with `amount` (a JSON string or number).
+  public func decide(data: String, amount: JSONValue, now: Int64) throws(PaymentFailure) -> Acceptance {
+    let toon = try decodeBase64(data)
+    let event = try decodeEvent(toon)
+    do {
+      try event.verify()
+    } catch {
+      throw .invalidSignature
+    }
+    if !pricing.isOwner(event.pubkey) {
+      let price = pricing.price(byteCount: toon.count, kind: event.kind)
+      let paid = try Amount.parse(amount)
+      guard UInt128(paid) >= price else {
+        throw .insufficientAmount(required: price, received: paid)
+      }
+    }
+    let outcome: StoreOutcome
+    do {
+      outcome = try store.store(event)
+    } catch {
+      throw .storageFailed(error)
+    }
+    return Acceptance(
+      eventID: event.id, fulfillment: Self.fulfillment(eventID: event.id), storedAt: now,
+      outcome: outcome)
+  }
+
+  /// Step 2 with the size bound checked before decoding: standard alphabet only, padding
+  /// optional (RFC 4648 §4; §3.2 allows unpadded forms by agreement).
+  func decodeBase64(_ data: String) throws(PaymentFailure) -> [UInt8] {
+    let encoded = data.utf8
+    let estimate = encoded.count / 4 * 3 + (encoded.count % 4 == 0 ? 0 : 2)
+    if estimate > maxEventBytes + 2 {
+      throw .eventTooLarge(bytes: estimate, limit: maxEventBytes)
+    }
+    let bytes: [UInt8]
+    do {
+      bytes = try Base64.decode(
+        bytes: encoded, options: encoded.count % 4 == 0 ? [] : [.omitPaddingCharacter])
+    } catch {
+      throw .invalidBase64
+    }
+    if bytes.count > maxEventBytes {
+      throw .eventTooLarge(bytes: bytes.count, limit: maxEventBytes)
+    }
+    return bytes
+  }
+
+  /// Step 3: UTF-8 TOON → an object with the Nostr event fields of the right types.
+  func decodeEvent(_ toon: [UInt8]) throws(PaymentFailure) -> NostrEvent {
+    var decoder = TOONDecoder()
+    decoder.maxDepth = Self.eventNestingDepth
+    let value: JSONValue
+    do {
+      value = try decoder.decode(toon)
+    } catch {
+      throw .invalidTOON(error.description)
+    }
+    guard case .object(let object) = value else {
+      throw .invalidTOON("expected an object (a Nostr event), got \(Self.kindName(of: value))")
+    }
+    if let tags = object["tags"]?.arrayValue, tags.count > maxTags {
+      throw .invalidTOON("event has \(tags.count) tags, more than the limit of \(maxTags)")
+    }
+    do {
+      return try NostrEvent(json: value)
+    } catch {
+      throw .invalidTOON(error.message)
+    }
+  }
+
+  /// The ILP fulfillment for an event: base64 of sha256 of the id's hex text.
+  public static func fulfillment(eventID: String) -> String {
+    Base64.encodeToString(bytes: SHA256.hash(Array(eventID.utf8)))
+  }
+
+  static func kindName(of value: JSONValue) -> String {
+    switch value {
+    case .null: "null"
+    case .bool: "a boolean"
+    case .number: "a number"
+    case .string: "a string"
+    case .array: "an array"
+    case .object: "an object"
+    }
+  }
+}

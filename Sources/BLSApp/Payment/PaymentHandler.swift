@@ -1,0 +1,70 @@
+import JSON
+
+/// POST /handle-payment (contract.md): the reference's dialect.
+///
+/// Accept: HTTP 200 `{"accept":true,"fulfillment":…,"metadata":{"eventId":…,"storedAt":…}}`.
+/// Reject: HTTP 400 (F00, F06) or 500 (T00) `{"accept":false,"code":…,"message":…}`, with
+/// `metadata: {required, received}` for F06.
+struct PaymentHandler: Sendable {
+  let decider: PaymentDecider
+
+  func handle(_ request: HTTPRequest, now: Int64) -> HTTPResponse {
+    do throws(PaymentFailure) {
+      let (data, amount) = try Self.fields(request.body)
+      let accepted = try decider.decide(data: data, amount: amount, now: now)
+      return .json(
+        200,
+        [
+          "accept": true,
+          "fulfillment": .string(accepted.fulfillment),
+          "metadata": ["eventId": .string(accepted.eventID), "storedAt": .number(JSONNumber(accepted.storedAt))],
+        ])
+    } catch {
+      return Self.reject(error)
+    }
+  }
+
+  /// Step 1: a JSON object with non-empty `amount`, `destination` and `data`.
+  /// Absent, `null` and `""` all count as missing; a non-object body has no fields.
+  static func fields(_ body: [UInt8]) throws(PaymentFailure) -> (data: String, amount: JSONValue) {
+    let json: JSONValue
+    do {
+      json = try JSONParser(maxDepth: 16).parse(body)
+    } catch {
+      throw body.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 })
+        ? .missingFields : .malformedBody(error.description)
+    }
+    let object = json.objectValue ?? JSONObject()
+    func present(_ name: String) -> JSONValue? {
+      switch object[name] {
+      case nil, .null?, .string("")?: nil
+      case let value?: value
+      }
+    }
+    guard let amount = present("amount"), let destination = present("destination"),
+      let data = present("data")
+    else { throw .missingFields }
+    guard case .string(let dataText) = data else {
+      throw .wrongFieldType(field: "data", expected: "a base64 string")
+    }
+    guard case .string = destination else {
+      throw .wrongFieldType(field: "destination", expected: "an ILP address string")
+    }
+    return (dataText, amount)
+  }
+
+  static func reject(_ failure: PaymentFailure) -> HTTPResponse {
+    let code = ILPRejectCode(failure)
+    var body: JSONObject = ["accept": false, "code": .string(code.rawValue), "message": .string(failure.message)]
+    if case .insufficientAmount(let required, let received) = failure {
+      body["metadata"] = ["required": .string(String(required)), "received": .string(String(received))]
+    }
+    return .json(code.httpStatus, .object(body))
+  }
+}
+
+extension JSONObject: ExpressibleByDictionaryLiteral {
+  public init(dictionaryLiteral elements: (String, JSONValue)...) {
+    self.init(elements.map { (key: $0.0, value: $0.1) })
+  }
+}

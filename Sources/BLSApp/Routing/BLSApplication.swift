@@ -1,0 +1,101 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+import JSON
+import Nostr
+
+/// The HTTP contract of contract.md as one pure function from ``HTTPRequest`` to
+/// ``HTTPResponse``: no sockets, so it is tested in-process. Thread-safe; transports call
+/// ``handle(_:)`` from many worker threads at once.
+///
+/// Routes: `GET /health`, `POST /handle-payment`, `POST /handle-packet`. Any other path is a
+/// 404 and a wrong method a 405 (with `Allow`), both JSON in the reject shape.
+public final class BLSApplication: Sendable {
+  /// This build's version, reported by `/health`.
+  public static let version = "0.1.0"
+
+  public let configuration: BLSConfiguration
+  public let store: any EventStore
+  let payment: PaymentHandler
+  let packet: PacketHandler
+  let clock: @Sendable () -> Int64
+
+  /// - Parameter clock: current Unix time in milliseconds (injectable for tests).
+  public init(
+    configuration: BLSConfiguration, store: any EventStore,
+    clock: @escaping @Sendable () -> Int64 = BLSApplication.systemMillis
+  ) {
+    self.configuration = configuration
+    self.store = store
+    let decider = PaymentDecider(
+      pricing: configuration.pricing, maxEventBytes: configuration.maxEventBytes,
+      maxTags: configuration.maxTags, store: store)
+    self.payment = PaymentHandler(decider: decider)
+    self.packet = PacketHandler(decider: decider)
+    self.clock = clock
+  }
+
+  /// Answers one request.
+  public func handle(_ request: HTTPRequest) -> HTTPResponse {
+    switch request.path {
+    case "/health":
+      guard request.method == "GET" || request.method == "HEAD" else {
+        return Self.methodNotAllowed(request, allow: "GET, HEAD")
+      }
+      return health()
+    case "/handle-payment":
+      guard request.method == "POST" else { return Self.methodNotAllowed(request, allow: "POST") }
+      return payment.handle(request, now: clock())
+    case "/handle-packet":
+      guard request.method == "POST" else { return Self.methodNotAllowed(request, allow: "POST") }
+      return packet.handle(request, now: clock())
+    default:
+      return Self.error(
+        404, "Not found: \(request.path) (endpoints: GET /health, POST /handle-payment, POST /handle-packet)")
+    }
+  }
+
+  /// GET /health: 200 with status, nodeId, pubkey, ilpAddress, timestamp (Unix ms), plus the
+  /// storage in use and the version.
+  func health() -> HTTPResponse {
+    .json(
+      200,
+      [
+        "status": "healthy",
+        "nodeId": .string(configuration.nodeID),
+        "pubkey": .string(configuration.publicKeyHex),
+        "ilpAddress": .string(configuration.ilpAddress),
+        "timestamp": .number(JSONNumber(clock())),
+        "storage": .string(store.storageDescription),
+        "version": .string(Self.version),
+      ])
+  }
+
+  /// A JSON error in the reject shape: `{"accept":false,"code":…,"message":…}`, with code
+  /// T00 for 5xx statuses and F00 otherwise.
+  public static func error(_ status: Int, _ message: String) -> HTTPResponse {
+    .json(
+      status,
+      ["accept": false, "code": .string(status >= 500 ? "T00" : "F00"), "message": .string(message)])
+  }
+
+  /// 413 for a body over `limit` bytes.
+  public static func payloadTooLarge(limit: Int) -> HTTPResponse {
+    error(413, "Request body too large: the limit is \(limit) bytes")
+  }
+
+  static func methodNotAllowed(_ request: HTTPRequest, allow: String) -> HTTPResponse {
+    var response = error(405, "Method \(request.method) not allowed on \(request.path); use \(allow)")
+    response.headers.append((name: "Allow", value: allow))
+    return response
+  }
+
+  /// Current Unix time in milliseconds from the system clock.
+  public static let systemMillis: @Sendable () -> Int64 = {
+    var now = timespec()
+    clock_gettime(CLOCK_REALTIME, &now)
+    return Int64(now.tv_sec) * 1000 + Int64(now.tv_nsec) / 1_000_000
+  }
+}

@@ -1,0 +1,82 @@
+import BLSApp
+import ExtrasBase64
+import JSON
+import Nostr
+import Testing
+
+@Suite("POST /handle-packet, the connector dialect")
+struct PacketTests {
+  static let future = "2023-11-14T22:14:20.000Z"  // after Fixture.now (2023-11-14T22:13:20Z)
+  static let past = "2023-11-14T22:13:19.999Z"
+
+  func packet(_ toon: [UInt8]?, amount: String, expiresAt: String = future, isTransit: Bool? = nil) -> HTTPRequest {
+    var body: JSONObject = [
+      "paymentId": "p-1", "destination": "g.example.bls", "amount": .string(amount), "expiresAt": .string(expiresAt),
+    ]
+    if let toon { body["data"] = .string(Base64.encodeToString(bytes: toon)) }
+    if let isTransit { body["isTransit"] = .bool(isTransit) }
+    return Fixture.post("/handle-packet", JSONValue.object(body).serializedBytes)
+  }
+
+  @Test func acceptStoresTheEventAndReturnsNoFulfillment() throws {
+    let store = InMemoryEventStore()
+    let event = try Fixture.event()
+    let toon = Fixture.toon(event)
+    let response = try Fixture.app(store: store).handle(packet(toon, amount: "\(toon.count * 10)"))
+    #expect(response.status == 200)
+    #expect(response.json == ["accept": true])
+    #expect(try store.event(id: event.id) != nil)
+  }
+
+  @Test func underpaymentIsAFinalUnexpectedPayment() throws {
+    let toon = Fixture.toon(try Fixture.event())
+    let response = try Fixture.app().handle(packet(toon, amount: "\(toon.count * 10 - 1)"))
+    #expect(response.status == 200)
+    #expect(response.json["accept"] == false)
+    #expect(response.json["rejectReason"]?["code"] == "unexpected_payment")
+    #expect(response.json["rejectReason"]?["metadata"]?["required"]?.stringValue == "\(toon.count * 10)")
+  }
+
+  @Test func badEventsAreInvalidRequests() throws {
+    var event = try Fixture.event()
+    event.content = "tampered"
+    let response = try Fixture.app().handle(packet(Fixture.toon(event), amount: "999999"))
+    #expect(response.status == 200)
+    #expect(response.json["rejectReason"]?["code"] == "invalid_request")
+    #expect(response.json["rejectReason"]?["message"] == "Invalid event signature")
+  }
+
+  @Test func expiredPacketsAreRejected() throws {
+    let toon = Fixture.toon(try Fixture.event())
+    let response = try Fixture.app().handle(packet(toon, amount: "999999", expiresAt: Self.past))
+    #expect(response.json["rejectReason"]?["code"] == "expired")
+  }
+
+  @Test func transitNotificationsAreAcceptedWithoutStoring() throws {
+    let store = InMemoryEventStore()
+    let event = try Fixture.event()
+    let response = try Fixture.app(store: store).handle(packet(Fixture.toon(event), amount: "0", isTransit: true))
+    #expect(response.json == ["accept": true])
+    #expect(try store.event(id: event.id) == nil)
+  }
+
+  @Test func storageFailureIsInternalError() throws {
+    let toon = Fixture.toon(try Fixture.event())
+    let response = try Fixture.app(store: FailingStore()).handle(packet(toon, amount: "999999"))
+    #expect(response.status == 200)
+    #expect(response.json["rejectReason"]?["code"] == "internal_error")
+  }
+
+  @Test("malformed packets are invalid_request", arguments: [
+    #"{}"#, #"[]"#, #"{"paymentId":"p","destination":"g.a","amount":"1","expiresAt":"tomorrow","data":"AA=="}"#,
+    #"{"paymentId":"p","destination":"g.a","amount":"1","expiresAt":"2099-01-01T00:00:00Z"}"#,
+    #"{"paymentId":"p","destination":"g.a","amount":"1","expiresAt":"2099-01-01T00:00:00Z","data":"AA==","isTransit":"yes"}"#,
+    "not json",
+  ])
+  func malformed(_ body: String) throws {
+    let response = try Fixture.app().handle(Fixture.post("/handle-packet", Array(body.utf8)))
+    #expect(response.status == 200)
+    #expect(response.json["accept"] == false)
+    #expect(response.json["rejectReason"]?["code"] == "invalid_request")
+  }
+}

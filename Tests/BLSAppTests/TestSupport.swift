@@ -1,0 +1,51 @@
+import BLSApp
+import ExtrasBase64
+import JSON
+import Nostr
+import TOON
+
+/// Builders for in-process tests: a configured app over an in-memory store, signed events.
+enum Fixture {
+  static let secret = "16b6c6f760f4a342c29f413fa99d658126ef5bd17362aff1eba1eb4af20627bf"
+  static let now: Int64 = 1_700_000_000_000
+
+  static func app(
+    _ extra: [String: String] = [:], store: any EventStore = InMemoryEventStore(), now: Int64 = now
+  ) throws -> BLSApplication {
+    var env = ["NODE_ID": "node-a", "NOSTR_SECRET_KEY": secret, "ILP_ADDRESS": "g.example.bls"]
+    env.merge(extra) { $1 }
+    return BLSApplication(
+      configuration: try BLSConfiguration.fromEnvironment(Environment(env)), store: store, clock: { now })
+  }
+
+  static func event(kind: Int = 1, content: String = "hello", tags: [[String]] = [], createdAt: Int64 = 1_700_000_000, key: SecretKey? = nil) throws -> NostrEvent {
+    let key = try key ?? SecretKey(hex: "7f7ff03d123792d6ac594bfa67bf6d0c0ab55b6b1fdb6249303fe861f1ccba9a")
+    return NostrEvent.signed(secretKey: key, createdAt: createdAt, kind: kind, tags: tags, content: content)
+  }
+
+  static func toon(_ event: NostrEvent) -> [UInt8] {
+    Array(TOONEncoder().encode(event.jsonValue).utf8)
+  }
+
+  static func paymentBody(_ toon: [UInt8], amount: JSONValue) -> [UInt8] {
+    JSONValue.object(["amount": amount, "destination": "g.example.bls", "data": .string(Base64.encodeToString(bytes: toon))]).serializedBytes
+  }
+
+  static func post(_ path: String, _ body: [UInt8]) -> HTTPRequest {
+    HTTPRequest(method: "POST", path: path, headers: ["Content-Type": "application/json"], body: body)
+  }
+}
+
+extension HTTPResponse {
+  var json: JSONValue { (try? JSONValue.parse(body)) ?? .null }
+}
+
+/// A store whose writes always fail, as a full disk does.
+final class FailingStore: EventStore {
+  func store(_ event: NostrEvent) throws(EventStoreError) -> StoreOutcome {
+    throw EventStoreError(code: "disk_full", message: "database or disk is full")
+  }
+  func event(id: String) throws(EventStoreError) -> NostrEvent? { nil }
+  func query(_ filters: [NostrFilter]) throws(EventStoreError) -> [NostrEvent] { [] }
+  var storageDescription: String { "failing" }
+}
