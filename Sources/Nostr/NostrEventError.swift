@@ -54,10 +54,13 @@ public struct NostrEventError: Error, Sendable, Equatable, CustomStringConvertib
 }
 
 extension NostrEventError {
-  static let idMismatch = NostrEventError(
+  /// ``Code/idMismatch`` with its message.
+  public static let idMismatch = NostrEventError(
     code: .idMismatch, message: "Invalid event id: does not match the sha256 of the NIP-01 serialization")
-  static let invalidPublicKey = NostrEventError(
+  /// ``Code/invalidPublicKey`` with its message.
+  public static let invalidPublicKey = NostrEventError(
     code: .invalidPublicKey, message: "Invalid event pubkey: not a valid secp256k1 x-only public key")
-  static let badSignature = NostrEventError(
+  /// ``Code/badSignature`` with its message.
+  public static let badSignature = NostrEventError(
     code: .badSignature, message: "Invalid event sig: not a valid BIP-340 signature of the id by the pubkey")
 }
