@@ -44,7 +44,7 @@ let package = Package(
       ]),
 
     // Adapters.
-    .target(name: "BLSStore", dependencies: ["Nostr", "CSQLite"]),
+    .target(name: "BLSStore", dependencies: ["Nostr", "JSON", "CSQLite"]),
     .target(name: "BLSFastCGI", dependencies: ["BLSApp", "CFastCGI"]),
     .executableTarget(
       name: "bls-fcgi",

@@ -2,4 +2,18 @@
 #define CSQLite_SHIM_H
 #include <sqlite3.h>
 
+/* What Swift cannot call directly: SQLITE_TRANSIENT is a macro that casts -1 to a function
+   pointer, and sqlite3_db_config is variadic. */
+
+/* Binds UTF-8 text that SQLite copies before returning (SQLITE_TRANSIENT). */
+static inline int bls_sqlite3_bind_text_transient(sqlite3_stmt *stmt, int index,
+                                                  const char *text, int byteCount) {
+  return sqlite3_bind_text(stmt, index, text, byteCount, SQLITE_TRANSIENT);
+}
+
+/* Sets an integer-valued per-connection option (SQLITE_DBCONFIG_DEFENSIVE, ...). */
+static inline int bls_sqlite3_db_config_int(sqlite3 *db, int op, int value) {
+  return sqlite3_db_config(db, op, value, (int *)0);
+}
+
 #endif

@@ -1,0 +1,171 @@
+import CSQLite
+import Nostr
+
+/// The durable ``EventStore``: SQLite at `$DATA_DIR/events.db` (contract.md, Storage).
+///
+/// - Layout: the reference's `events` table column for column, plus an exact tag index and an
+///   address table (``Schema``), versioned with `PRAGMA user_version`; a reference-written
+///   file is migrated on open.
+/// - Durability: WAL with `synchronous=FULL`; ``store(_:)`` returns only after the transaction
+///   holding the event has been synced to disk, so an accept never outlives a crash.
+/// - Throughput: one writer thread commits every event waiting at that moment in one
+///   transaction (group commit), so concurrent callers share one fsync.
+/// - Concurrency: any number of threads may call any method; reads use their own connections
+///   and never wait for the writer.
+public final class SQLiteEventStore: EventStore, @unchecked Sendable {
+  /// Tuning knobs; the defaults suit the server.
+  public struct Options: Sendable {
+    /// Most events committed in one transaction. `1` gives one commit (one fsync) per event,
+    /// the baseline the benchmark compares against.
+    public var maxBatchSize: Int
+    /// How long a connection waits for a lock held by another process (e.g. an operator's
+    /// `sqlite3` shell) before failing with `busy`.
+    public var busyTimeoutMilliseconds: Int32
+    /// Idle read connections kept open.
+    public var maxIdleReaders: Int
+
+    public init(maxBatchSize: Int = 1024, busyTimeoutMilliseconds: Int32 = 5000, maxIdleReaders: Int = 8) {
+      self.maxBatchSize = maxBatchSize
+      self.busyTimeoutMilliseconds = busyTimeoutMilliseconds
+      self.maxIdleReaders = maxIdleReaders
+    }
+  }
+
+  /// The `DATA_DIR` value that asks for a volatile in-memory store.
+  public static let memoryDirectory = ":memory:"
+
+  /// `"sqlite:<path>"`, or `"memory"` for a volatile store.
+  public let storageDescription: String
+  /// The database file, or `nil` for a volatile store.
+  public let databasePath: String?
+  /// A warning the server must log at start (set for a volatile store), else `nil`.
+  public let warning: String?
+  /// The schema version the file had when opened (`0` for a new or reference-written file).
+  public let openedSchemaVersion: Int64
+  /// `true` when the file was written by the reference (TypeScript) BLS and was migrated.
+  public let migratedReferenceFile: Bool
+
+  private let committer: GroupCommitter
+  private let readers: ReaderPool
+  private let writerConnection: SQLiteConnection
+  private let stateLock = ConditionLock()
+  private var closed = false
+
+  /// Opens the store for `DATA_DIR`: `$dataDirectory/events.db`, created if absent and
+  /// migrated to the current schema, or a volatile in-memory store for
+  /// ``memoryDirectory`` (`":memory:"`).
+  ///
+  /// Fails closed (contract.md, Storage): a missing or unwritable directory, an unwritable,
+  /// corrupt or non-SQLite `events.db`, or a schema from a newer release throws
+  /// ``StoreOpenError``, whose `description` is the one line to print before exiting 1.
+  public convenience init(dataDirectory: String, options: Options = Options()) throws(StoreOpenError) {
+    if dataDirectory == Self.memoryDirectory {
+      try self.init(databasePath: nil, options: options)
+    } else {
+      try DataDirectory.check(dataDirectory)
+      try self.init(databasePath: DataDirectory.path(in: dataDirectory), options: options)
+    }
+  }
+
+  /// Opens the database file at `databasePath` directly (no `DATA_DIR` checks), or an
+  /// in-memory database for `nil`.
+  public init(databasePath: String?, options: Options = Options()) throws(StoreOpenError) {
+    self.databasePath = databasePath
+    let writer: SQLiteConnection
+    do {
+      writer = try SQLiteConnection.open(
+        path: databasePath ?? ":memory:", flags: SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)
+    } catch {
+      throw Self.openError(error, path: databasePath)
+    }
+    do {
+      try Self.configureWriter(writer, options: options, inMemory: databasePath == nil)
+    } catch {
+      writer.close()
+      throw Self.openError(error, path: databasePath)
+    }
+    let report: SchemaMigrator.Report
+    do {
+      report = try SchemaMigrator.migrate(writer)
+    } catch {
+      writer.close()
+      throw Self.openError(error, path: databasePath)
+    }
+    writerConnection = writer
+    openedSchemaVersion = report.fromVersion
+    migratedReferenceFile = report.adoptedReferenceFile
+    if let databasePath {
+      storageDescription = "sqlite:\(databasePath)"
+      warning = nil
+      let timeout = options.busyTimeoutMilliseconds
+      readers = ReaderPool(
+        source: .open { () throws(SQLiteError) in
+          try Self.openReader(path: databasePath, busyTimeout: timeout)
+        }, maxIdle: options.maxIdleReaders)
+      committer = GroupCommitter(
+        writer: EventWriter(db: writer), maxBatch: options.maxBatchSize, connectionGuard: nil)
+    } else {
+      storageDescription = "memory"
+      warning =
+        "WARNING: DATA_DIR=:memory: events are kept in memory only and are LOST when the server stops; accepted payments will not be backed by stored events after a restart"
+      let guardLock = ConditionLock()
+      readers = ReaderPool(source: .shared(writer, guardLock), maxIdle: 0)
+      committer = GroupCommitter(
+        writer: EventWriter(db: writer), maxBatch: options.maxBatchSize, connectionGuard: guardLock)
+    }
+  }
+
+  deinit { close() }
+
+  // MARK: EventStore
+
+  /// Stores `event` with NIP-01 semantics; returns once the outcome is durable.
+  /// Throws ``EventStoreError`` (`disk_full`, `io`, `closed`, …) when it is not.
+  public func store(_ event: NostrEvent) throws(EventStoreError) -> StoreOutcome {
+    try committer.submit(event)
+  }
+
+  public func event(id: String) throws(EventStoreError) -> NostrEvent? {
+    try readers.withConnection { db throws(EventStoreError) in
+      try Self.read(db, sql: "SELECT \(EventRow.selectColumns) FROM events WHERE id = ?", [.text(id)]).first
+    }
+  }
+
+  public func query(_ filters: [NostrFilter]) throws(EventStoreError) -> [NostrEvent] {
+    guard let query = FilterQuery(filters) else { return [] }
+    return try readers.withConnection { db throws(EventStoreError) in
+      try Self.read(db, sql: query.sql, query.arguments)
+    }
+  }
+
+  // MARK: Operations
+
+  /// Group-commit figures since open (for the benchmark, logs and `/health`).
+  public var statistics: BatchStatistics { committer.statistics }
+
+  /// Graceful shutdown: stops accepting events (later ``store(_:)`` calls throw `closed`),
+  /// commits everything already queued, checkpoints the WAL into the database file
+  /// (`PRAGMA wal_checkpoint(TRUNCATE)`) and closes every connection. Idempotent.
+  public func close() {
+    let first = stateLock.withLock {
+      defer { closed = true }
+      return !closed
+    }
+    guard first else { return }
+    committer.shutdown()
+    readers.close()
+    if databasePath != nil { try? writerConnection.execute("PRAGMA wal_checkpoint(TRUNCATE)") }
+    writerConnection.close()
+  }
+
+  /// `PRAGMA integrity_check` on a read connection: `["ok"]` for a sound file.
+  public func integrityCheck() throws(EventStoreError) -> [String] {
+    try readers.withConnection { db throws(EventStoreError) in
+      do throws(SQLiteError) {
+        return try db.texts("PRAGMA integrity_check")
+      } catch {
+        throw EventStoreError(error)
+      }
+    }
+  }
+}

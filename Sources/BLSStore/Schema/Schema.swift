@@ -1,0 +1,128 @@
+/// The database layout and its versions (`PRAGMA user_version`).
+///
+/// Version 0 is the reference implementation's file (or an empty file): the `events` table
+/// only. Each later version is reached by one forward migration, run in the same transaction
+/// as the `user_version` bump, so a file is always at exactly one version.
+enum Schema {
+  /// The version this release writes.
+  static let currentVersion: Int64 = 1
+
+  /// The reference's `events` table, column for column, so its tools can read our file.
+  /// Times are Unix seconds; `tags` is the JSON text of the tag array.
+  static let eventsTable = """
+    CREATE TABLE IF NOT EXISTS events (
+      id TEXT PRIMARY KEY,
+      pubkey TEXT NOT NULL,
+      kind INTEGER NOT NULL,
+      content TEXT NOT NULL,
+      tags TEXT NOT NULL,
+      created_at INTEGER NOT NULL,
+      sig TEXT NOT NULL,
+      received_at INTEGER NOT NULL
+    )
+    """
+
+  /// The columns a file must have in `events` for this release to use it.
+  static let eventsColumns: Set<String> = [
+    "id", "pubkey", "kind", "content", "tags", "created_at", "sig", "received_at",
+  ]
+
+  /// Forward migrations; `migrations[n]` takes a file from version `n` to `n + 1`.
+  static let migrations: [String] = [version1]
+
+  /// Version 1: indexes for NIP-01 filters, an exact tag index, and one row per replaceable or
+  /// addressable address.
+  ///
+  /// - `event_tags` holds (name, first value) of every tag whose name is a single letter — the
+  ///   tags NIP-01 filters query (`#e`, `#p`, …) — ordered for newest-first scans. Triggers on
+  ///   `events` keep it in step with any writer, including SQL typed by an operator.
+  /// - `event_addresses` names the one event that holds each (pubkey, kind, d) address
+  ///   (`d` is `""` for replaceable kinds), so a replacement is one primary-key lookup instead
+  ///   of a `LIKE` over JSON.
+  /// - The reference's single-column indexes are replaced by composite ones that also serve
+  ///   `ORDER BY created_at DESC`; `idx_events_created_at` stays for unfiltered scans.
+  /// - Existing rows are indexed, and where a reference file holds several versions of one
+  ///   address (it kept every kind 0 and 3, and its `LIKE` missed some `d` values) only the
+  ///   newest stays, as NIP-01 requires (ties: lowest id).
+  static let version1 = """
+    \(eventsTable);
+    DROP INDEX IF EXISTS idx_events_pubkey;
+    DROP INDEX IF EXISTS idx_events_kind;
+    DROP INDEX IF EXISTS idx_events_pubkey_kind;
+    CREATE INDEX IF NOT EXISTS idx_events_created_at ON events(created_at);
+    CREATE INDEX IF NOT EXISTS events_pubkey_kind_created ON events(pubkey, kind, created_at);
+    CREATE INDEX IF NOT EXISTS events_kind_created ON events(kind, created_at);
+
+    CREATE TABLE event_tags (
+      name TEXT NOT NULL,
+      value TEXT NOT NULL,
+      created_at INTEGER NOT NULL,
+      event_id TEXT NOT NULL,
+      PRIMARY KEY (name, value, created_at, event_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX event_tags_event ON event_tags(event_id);
+
+    CREATE TABLE event_addresses (
+      pubkey TEXT NOT NULL,
+      kind INTEGER NOT NULL,
+      d TEXT NOT NULL,
+      event_id TEXT NOT NULL,
+      PRIMARY KEY (pubkey, kind, d)
+    ) WITHOUT ROWID;
+
+    CREATE TRIGGER events_index_tags AFTER INSERT ON events BEGIN
+      INSERT OR IGNORE INTO event_tags (name, value, created_at, event_id)
+      \(tagRows(tags: "NEW.tags", createdAt: "NEW.created_at", id: "NEW.id"));
+    END;
+
+    CREATE TRIGGER events_unindex AFTER DELETE ON events BEGIN
+      DELETE FROM event_tags WHERE event_id = OLD.id;
+      DELETE FROM event_addresses
+        WHERE pubkey = OLD.pubkey AND kind = OLD.kind AND event_id = OLD.id;
+    END;
+
+    INSERT OR IGNORE INTO event_tags (name, value, created_at, event_id)
+      \(tagRows(tags: "e.tags", createdAt: "e.created_at", id: "e.id", from: "events AS e,"));
+
+    WITH addressed AS (
+      SELECT e.id, e.pubkey, e.kind, e.created_at,
+        CASE WHEN e.kind BETWEEN 30000 AND 39999 THEN coalesce((
+          SELECT CASE WHEN t.type = 'array' THEN json_extract(t.value, '$[1]') END
+            FROM json_each(e.tags) AS t
+            WHERE t.type = 'array' AND CASE WHEN t.type = 'array' THEN json_extract(t.value, '$[0]') END = 'd'
+            ORDER BY t.key LIMIT 1), '')
+        ELSE '' END AS d
+      FROM events AS e
+      WHERE e.kind IN (0, 3) OR e.kind BETWEEN 10000 AND 19999 OR e.kind BETWEEN 30000 AND 39999
+    ), ranked AS (
+      SELECT id, pubkey, kind, d, row_number() OVER (
+          PARTITION BY pubkey, kind, d ORDER BY created_at DESC, id ASC) AS rank
+        FROM addressed
+    )
+    INSERT INTO event_addresses (pubkey, kind, d, event_id)
+      SELECT pubkey, kind, d, id FROM ranked WHERE rank = 1;
+
+    DELETE FROM events
+      WHERE (kind IN (0, 3) OR kind BETWEEN 10000 AND 19999 OR kind BETWEEN 30000 AND 39999)
+        AND id NOT IN (SELECT event_id FROM event_addresses);
+    """
+
+  /// The rows of `event_tags` for one event: tags whose first element is a one-letter string
+  /// and that have a string value. A tag of any other shape is skipped, not an error.
+  private static func tagRows(tags: String, createdAt: String, id: String, from: String = "")
+    -> String
+  {
+    // `t.value` is the JSON text of an array element only when `t.type` is 'array'; CASE
+    // guarantees json_extract never sees anything else.
+    """
+    SELECT DISTINCT name, value, created_at, event_id FROM (
+        SELECT \(createdAt) AS created_at, \(id) AS event_id,
+          CASE WHEN t.type = 'array' THEN json_type(t.value, '$[0]') END AS name_type,
+          CASE WHEN t.type = 'array' THEN json_type(t.value, '$[1]') END AS value_type,
+          CASE WHEN t.type = 'array' THEN json_extract(t.value, '$[0]') END AS name,
+          CASE WHEN t.type = 'array' THEN json_extract(t.value, '$[1]') END AS value
+        FROM \(from) json_each(\(tags)) AS t)
+      WHERE name_type = 'text' AND value_type = 'text' AND name GLOB '[A-Za-z]'
+    """
+  }
+}

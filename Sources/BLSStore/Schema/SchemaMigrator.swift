@@ -1,0 +1,71 @@
+/// Brings a database to ``Schema/currentVersion`` with forward migrations.
+enum SchemaMigrator {
+  /// What was found and done, for the startup log.
+  struct Report: Sendable, Equatable {
+    var fromVersion: Int64
+    var toVersion: Int64
+    /// The file had the reference's `events` table and no version: it was written by the
+    /// TypeScript BLS.
+    var adoptedReferenceFile: Bool
+  }
+
+  /// A file this release must not touch.
+  enum Refusal: Error, Equatable {
+    /// `user_version` is beyond what this release knows.
+    case newerSchema(Int64)
+    /// A SQLite file that holds other tables but no `events`.
+    case foreignDatabase(tables: [String])
+    /// `events` exists without the reference's columns.
+    case incompatibleEventsTable(missing: [String])
+  }
+
+  enum Failure: Error {
+    case refused(Refusal)
+    case sqlite(SQLiteError)
+  }
+
+  /// Migrates `db` in one `BEGIN IMMEDIATE` transaction per step.
+  static func migrate(_ db: SQLiteConnection) throws(Failure) -> Report {
+    do {
+      let start = try db.integer("PRAGMA user_version") ?? 0
+      guard start <= Schema.currentVersion else { throw Failure.refused(.newerSchema(start)) }
+      var adopted = false
+      if start == 0 { adopted = try checkVersionZero(db) }
+      var version = start
+      while version < Schema.currentVersion {
+        try db.execute("BEGIN IMMEDIATE")
+        do {
+          try db.execute(Schema.migrations[Int(version)])
+          try db.execute("PRAGMA user_version = \(version + 1)")
+          try db.execute("COMMIT")
+        } catch {
+          if !db.isAutocommit { try? db.execute("ROLLBACK") }
+          throw error
+        }
+        version += 1
+      }
+      return Report(fromVersion: start, toVersion: version, adoptedReferenceFile: adopted)
+    } catch let error as Failure {
+      throw error
+    } catch let error as SQLiteError {
+      throw .sqlite(error)
+    } catch {
+      throw .sqlite(SQLiteError(resultCode: 1, message: "\(error)"))
+    }
+  }
+
+  /// At version 0 the file is empty, or the reference's, or someone else's. Returns `true`
+  /// for a reference file.
+  private static func checkVersionZero(_ db: SQLiteConnection) throws -> Bool {
+    let tables = try db.texts(
+      "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'")
+    guard tables.contains("events") else {
+      if tables.isEmpty { return false }
+      throw Failure.refused(.foreignDatabase(tables: tables.sorted()))
+    }
+    let columns = Set(try db.texts("SELECT name FROM pragma_table_info('events')"))
+    let missing = Schema.eventsColumns.subtracting(columns).sorted()
+    guard missing.isEmpty else { throw Failure.refused(.incompatibleEventsTable(missing: missing)) }
+    return true
+  }
+}

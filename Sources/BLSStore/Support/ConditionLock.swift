@@ -1,0 +1,48 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// A pthread mutex with condition variables, for the blocking hand-off between request threads
+/// and the writer thread. (Synchronization's `Mutex` has no condition variable.)
+final class ConditionLock: @unchecked Sendable {
+  private let mutex: UnsafeMutablePointer<pthread_mutex_t>
+  private let conditions: UnsafeMutablePointer<pthread_cond_t>
+  private let conditionCount: Int
+
+  /// A lock with `conditions` independent condition variables, numbered from 0.
+  init(conditions: Int = 1) {
+    mutex = .allocate(capacity: 1)
+    pthread_mutex_init(mutex, nil)
+    conditionCount = conditions
+    self.conditions = .allocate(capacity: conditions)
+    for index in 0..<conditions { pthread_cond_init(self.conditions + index, nil) }
+  }
+
+  deinit {
+    for index in 0..<conditionCount { pthread_cond_destroy(conditions + index) }
+    conditions.deallocate()
+    pthread_mutex_destroy(mutex)
+    mutex.deallocate()
+  }
+
+  func lock() { pthread_mutex_lock(mutex) }
+  func unlock() { pthread_mutex_unlock(mutex) }
+
+  /// Runs `body` with the mutex held.
+  func withLock<T, E: Error>(_ body: () throws(E) -> T) throws(E) -> T {
+    lock()
+    defer { unlock() }
+    return try body()
+  }
+
+  /// Releases the mutex, waits for a signal on `condition`, re-acquires. Spurious wake-ups
+  /// happen: call in a loop that re-checks the predicate.
+  func wait(_ condition: Int = 0) {
+    pthread_cond_wait(conditions + condition, mutex)
+  }
+
+  func signal(_ condition: Int = 0) { pthread_cond_signal(conditions + condition) }
+  func broadcast(_ condition: Int = 0) { pthread_cond_broadcast(conditions + condition) }
+}

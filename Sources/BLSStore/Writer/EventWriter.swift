@@ -1,0 +1,133 @@
+import CSQLite
+import Nostr
+
+/// Applies batches of events to the writer connection, one transaction per batch.
+///
+/// Used only by the writer thread. Each event runs inside its own SAVEPOINT, so an event that
+/// fails (a constraint, a malformed row) is rolled back alone and the rest of the batch
+/// commits; a failure of the database itself (disk full, I/O error) rolls back the whole
+/// transaction and fails every event of the batch.
+final class EventWriter {
+  let db: SQLiteConnection
+
+  init(db: SQLiteConnection) {
+    self.db = db
+  }
+
+  /// The fate of one batch.
+  struct BatchResult {
+    /// One result per event, in order.
+    var results: [Result<StoreOutcome, EventStoreError>]
+    /// `false` when the transaction was rolled back and every event failed.
+    var committed: Bool
+  }
+
+  /// Stores `events` in one transaction and returns one result per event, in order. The
+  /// results are final only once this returns: with `synchronous=FULL` the COMMIT has synced
+  /// the WAL to disk by then.
+  func apply(_ events: [NostrEvent], receivedAt: Int64) -> BatchResult {
+    do {
+      try db.cached("BEGIN IMMEDIATE").run()
+    } catch {
+      return failAll(events.count, error)
+    }
+    var results: [Result<StoreOutcome, EventStoreError>] = []
+    results.reserveCapacity(events.count)
+    for event in events {
+      do {
+        try db.cached("SAVEPOINT event").run()
+        let outcome = try store(event, receivedAt: receivedAt)
+        try db.cached("RELEASE event").run()
+        results.append(.success(outcome))
+      } catch {
+        if error.isFatalToTransaction || db.isAutocommit {
+          rollback()
+          return failAll(events.count, error)
+        }
+        do {
+          try db.cached("ROLLBACK TO event").run()
+          try db.cached("RELEASE event").run()
+        } catch {
+          rollback()
+          return failAll(events.count, error)
+        }
+        results.append(.failure(EventStoreError(error)))
+      }
+    }
+    do {
+      try db.cached("COMMIT").run()
+    } catch {
+      rollback()
+      return failAll(events.count, error)
+    }
+    return BatchResult(results: results, committed: true)
+  }
+
+  private func rollback() {
+    if !db.isAutocommit { try? db.execute("ROLLBACK") }
+  }
+
+  private func failAll(_ count: Int, _ error: SQLiteError) -> BatchResult {
+    BatchResult(results: Array(repeating: .failure(EventStoreError(error)), count: count), committed: false)
+  }
+
+  /// NIP-01 storage of one event inside the open transaction.
+  private func store(_ event: NostrEvent, receivedAt: Int64) throws(SQLiteError) -> StoreOutcome {
+    guard let key = event.replacementKey else {
+      try insert(event, receivedAt: receivedAt, orIgnore: true)
+      return db.changes == 0 ? .duplicate : .stored
+    }
+    let d = key.dTag ?? ""
+    if try exists(id: event.id) { return .duplicate }
+    if let holder = try addressHolder(pubkey: event.pubkey, kind: event.kind, d: d) {
+      // Newest wins; on equal created_at the lowest id wins (NIP-01, as
+      // NostrEvent.supersedes).
+      let newer =
+        event.createdAt != holder.createdAt
+        ? event.createdAt > holder.createdAt
+        : event.id.utf8.lexicographicallyPrecedes(holder.id.utf8)
+      guard newer else { return .superseded }
+      try db.cached("DELETE FROM events WHERE id = ?").run([.text(holder.id)])
+    }
+    try insert(event, receivedAt: receivedAt, orIgnore: false)
+    try db.cached(
+      "INSERT OR REPLACE INTO event_addresses (pubkey, kind, d, event_id) VALUES (?, ?, ?, ?)"
+    ).run([.text(event.pubkey), .integer(Int64(event.kind)), .text(d), .text(event.id)])
+    return .stored
+  }
+
+  private func insert(_ event: NostrEvent, receivedAt: Int64, orIgnore: Bool) throws(SQLiteError) {
+    let verb = orIgnore ? "INSERT OR IGNORE" : "INSERT"
+    try db.cached(
+      """
+      \(verb) INTO events (id, pubkey, kind, content, tags, created_at, sig, received_at)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+      """
+    ).run([
+      .text(event.id), .text(event.pubkey), .integer(Int64(event.kind)), .text(event.content),
+      .text(EventRow.tagsJSON(event.tags)), .integer(event.createdAt), .text(event.sig),
+      .integer(receivedAt),
+    ])
+  }
+
+  private func exists(id: String) throws(SQLiteError) -> Bool {
+    let statement = try db.cached("SELECT 1 FROM events WHERE id = ?")
+    defer { statement.reset() }
+    try statement.bind(id, at: 1)
+    return try statement.step()
+  }
+
+  private func addressHolder(pubkey: String, kind: Int, d: String) throws(SQLiteError)
+    -> (id: String, createdAt: Int64)?
+  {
+    let statement = try db.cached(
+      """
+      SELECT e.id, e.created_at FROM event_addresses AS a JOIN events AS e ON e.id = a.event_id
+      WHERE a.pubkey = ? AND a.kind = ? AND a.d = ?
+      """)
+    defer { statement.reset() }
+    try statement.bind([.text(pubkey), .integer(Int64(kind)), .text(d)])
+    guard try statement.step() else { return nil }
+    return (statement.text(0), statement.int64(1))
+  }
+}
