@@ -1,0 +1,36 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// Tuning of a ``FastCGIServer``.
+public struct FastCGIServerOptions: Sendable {
+  /// Worker threads answering requests in parallel (each runs the handler for one request at
+  /// a time). Default: the number of online cores.
+  public var workers: Int
+  /// Largest request body read, in bytes; a larger one is answered with `payloadTooLarge`
+  /// without reading it, and its connection is closed.
+  public var maxBodyBytes: Int
+  /// Seconds a worker waits on a stalled web server mid-request (socket read/write timeout),
+  /// and how long a new connection may stay silent before it is closed.
+  public var ioTimeoutSeconds: Int
+  /// Seconds a kept-open (`FCGI_KEEP_CONN`) connection may stay idle before it is closed.
+  public var idleTimeoutSeconds: Int
+  /// Most connections open at once; beyond it, new ones wait in the listen backlog.
+  public var maxConnections: Int
+
+  public init(
+    workers: Int = FastCGIServerOptions.onlineCores, maxBodyBytes: Int, ioTimeoutSeconds: Int = 10,
+    idleTimeoutSeconds: Int = 120, maxConnections: Int = 1024
+  ) {
+    self.workers = max(1, workers)
+    self.maxBodyBytes = max(0, maxBodyBytes)
+    self.ioTimeoutSeconds = max(1, ioTimeoutSeconds)
+    self.idleTimeoutSeconds = max(1, idleTimeoutSeconds)
+    self.maxConnections = max(1, maxConnections)
+  }
+
+  /// The number of online processors (`sysconf(_SC_NPROCESSORS_ONLN)`), at least 1.
+  public static var onlineCores: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
+}
