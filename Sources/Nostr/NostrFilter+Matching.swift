@@ -5,17 +5,18 @@ extension NostrFilter {
   /// - `since` ≤ `created_at` ≤ `until`;
   /// - each `tags` entry (`"e"` or `"#e"` → values): some tag with that name has its first
   ///   value in the list.
+  /// Strings compare byte for byte (UTF-8), never by Unicode canonical equivalence.
   /// `limit` is not a matching condition: stores apply it to each filter's results.
   public func matches(_ event: NostrEvent) -> Bool {
-    if let ids, !ids.contains(event.id) { return false }
-    if let authors, !authors.contains(event.pubkey) { return false }
+    if let ids, !ids.contains(where: { $0.utf8Equals(event.id) }) { return false }
+    if let authors, !authors.contains(where: { $0.utf8Equals(event.pubkey) }) { return false }
     if let kinds, !kinds.contains(event.kind) { return false }
     if let since, event.createdAt < since { return false }
     if let until, event.createdAt > until { return false }
     for (name, values) in tags {
       let tagName = name.hasPrefix("#") ? String(name.dropFirst()) : name
       let found = event.tags.contains { tag in
-        tag.count > 1 && tag[0] == tagName && values.contains(tag[1])
+        tag.count > 1 && tag[0].utf8Equals(tagName) && values.contains { $0.utf8Equals(tag[1]) }
       }
       if !found { return false }
     }
@@ -28,7 +29,7 @@ extension Sequence where Element == NostrFilter {
   /// `limit` newest events, without duplicates, in query order (newest first, then id
   /// ascending). No filters, no events.
   public func select(from events: some Collection<NostrEvent>) -> [NostrEvent] {
-    var seen = Set<String>()
+    var seen = Set<[UInt8]>()
     var result: [NostrEvent] = []
     for filter in self {
       var matched = events.filter(filter.matches)
@@ -36,7 +37,7 @@ extension Sequence where Element == NostrFilter {
         matched.sort(by: NostrEvent.queryOrder)
         matched = Array(matched.prefix(Swift.max(0, limit)))
       }
-      for event in matched where seen.insert(event.id).inserted {
+      for event in matched where seen.insert(Array(event.id.utf8)).inserted {
         result.append(event)
       }
     }
