@@ -1,0 +1,53 @@
+import BLSApp
+import BLSStore
+import Nostr
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// Start-up shared by `run` and `serve`: read the configuration, open the store, build the
+/// application. Every failure prints its one-line error on stderr and exits 1, before
+/// anything is served.
+struct ServerBootstrap {
+  let configuration: BLSConfiguration
+  let store: SQLiteEventStore
+  let application: BLSApplication
+
+  /// Reads and validates the environment only (no store); exits 1 with the one-line error.
+  static func loadConfiguration(_ environment: Environment = .process) -> BLSConfiguration {
+    do {
+      return try BLSConfiguration.fromEnvironment(environment)
+    } catch {
+      StandardIO.fail(error.description)
+    }
+  }
+
+  /// Reads the configuration and opens the store (fails closed on an unusable `DATA_DIR`),
+  /// logging the effective configuration and the storage in use.
+  static func start(_ environment: Environment = .process) -> ServerBootstrap {
+    let configuration = loadConfiguration(environment)
+    let store: SQLiteEventStore
+    do {
+      switch configuration.storage {
+      case .memory: store = try SQLiteEventStore(dataDirectory: SQLiteEventStore.memoryDirectory)
+      case .directory(let path): store = try SQLiteEventStore(dataDirectory: path)
+      }
+    } catch {
+      StandardIO.fail(error.description)
+    }
+    if let warning = store.warning { Log.warning(warning) }
+    if store.migratedReferenceFile { Log.info("migrated a reference-written events.db to the current schema") }
+    Log.info("configuration: \(configuration.summary) storage=\(store.storageDescription)")
+    return ServerBootstrap(
+      configuration: configuration, store: store,
+      application: BLSApplication(configuration: configuration, store: store))
+  }
+}
+
+/// One-line logs on stderr (the container's log stream), prefixed with the level.
+enum Log {
+  static func info(_ message: String) { StandardIO.write("bls-fcgi: \(message)\n", to: 2) }
+  static func warning(_ message: String) { StandardIO.write("bls-fcgi: WARNING: \(message)\n", to: 2) }
+  static func error(_ message: String) { StandardIO.write("bls-fcgi: ERROR: \(message)\n", to: 2) }
+}
