@@ -54,6 +54,12 @@ let package = Package(
         .product(name: "ExtrasBase64", package: "swift-extras-base64"),
       ]),
 
+    // Store proof tools: the crash-test child and the group-commit benchmark.
+    .executableTarget(name: "bls-store-torture", dependencies: ["BLSStore", "Nostr"]),
+    .executableTarget(
+      name: "bls-store-bench", dependencies: ["BLSStore", "Nostr"], path: "bench/store",
+      exclude: ["README.md"]),
+
     // Tests.
     .testTarget(name: "JSONTests", dependencies: ["JSON"]),
     .testTarget(name: "TOONTests", dependencies: ["TOON", "JSON"]),
