@@ -46,7 +46,7 @@ public final class SQLiteEventStore: EventStore, @unchecked Sendable {
   public let migratedReferenceFile: Bool
 
   private let committer: GroupCommitter
-  private let readers: ReaderPool
+  let readers: ReaderPool
   private let writerConnection: SQLiteConnection
   private let stateLock = ConditionLock()
   private var closed = false

@@ -1,0 +1,99 @@
+import Foundation
+import JSON
+import Nostr
+
+@testable import BLSStore
+
+/// A fresh directory under the system temp dir, removed by ``remove()``.
+struct TemporaryDirectory {
+  let path: String
+
+  init(_ label: String = "store") {
+    let base = FileManager.default.temporaryDirectory.path
+    path = "\(base)/bls-store-tests-\(label)-\(UUID().uuidString.prefix(8))"
+    try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+  }
+
+  var databasePath: String { path + "/events.db" }
+
+  func remove() { try? FileManager.default.removeItem(atPath: path) }
+}
+
+/// Synthetic, validly shaped events (the store does not check signatures).
+enum Events {
+  static func hex(_ byteCount: Int = 32) -> String {
+    var generator = SystemRandomNumberGenerator()
+    return (0..<byteCount).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }
+      .joined()
+  }
+
+  static let alice = String(repeating: "a1", count: 32)
+  static let bob = String(repeating: "b2", count: 32)
+
+  static func make(
+    id: String = hex(), pubkey: String = alice, createdAt: Int64 = 1_700_000_000, kind: Int = 1,
+    tags: [[String]] = [], content: String = "hello"
+  ) -> NostrEvent {
+    NostrEvent(
+      id: id, pubkey: pubkey, createdAt: createdAt, kind: kind, tags: tags, content: content,
+      sig: hex(64))
+  }
+
+  /// An id that sorts before or after the others: `prefix` then random hex.
+  static func id(prefix: String) -> String {
+    prefix + String(hex().dropFirst(prefix.count))
+  }
+}
+
+/// The shared vectors directory: `$BLS_SHARED_DIR`, else `../shared` next to the repository.
+enum SharedVectors {
+  static var directory: URL {
+    if let env = ProcessInfo.processInfo.environment["BLS_SHARED_DIR"], !env.isEmpty {
+      return URL(fileURLWithPath: env)
+    }
+    // Tests/BLSStoreTests/TestSupport.swift → repository root → ../shared
+    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+      .deletingLastPathComponent().deletingLastPathComponent()
+    return root.deletingLastPathComponent().appendingPathComponent("shared")
+  }
+
+  /// The `valid` events of `vectors/nip01-events.json`, by name.
+  static func validEvents() throws -> [(name: String, event: NostrEvent)] {
+    let data = try Data(contentsOf: directory.appendingPathComponent("vectors/nip01-events.json"))
+    let root = try JSONValue.parse(Array(data))
+    let valid = root["valid"]?.arrayValue ?? []
+    return try valid.map { entry in
+      guard let name = entry["name"]?.stringValue, let object = entry["event"] else {
+        throw VectorError.malformed
+      }
+      return (name, try event(from: object))
+    }
+  }
+
+  enum VectorError: Error { case malformed }
+
+  static func event(from object: JSONValue) throws -> NostrEvent {
+    guard let id = object["id"]?.stringValue, let pubkey = object["pubkey"]?.stringValue,
+      let createdAt = object["created_at"]?.numberValue?.int64Value,
+      let kind = object["kind"]?.numberValue?.int64Value,
+      let tags = object["tags"]?.arrayValue, let content = object["content"]?.stringValue,
+      let sig = object["sig"]?.stringValue
+    else { throw VectorError.malformed }
+    let tagStrings = try tags.map { tag in
+      try (tag.arrayValue ?? []).map { item in
+        guard let string = item.stringValue else { throw VectorError.malformed }
+        return string
+      }
+    }
+    return NostrEvent(
+      id: id, pubkey: pubkey, createdAt: createdAt, kind: Int(kind), tags: tagStrings,
+      content: content, sig: sig)
+  }
+}
+
+/// A raw SQLite connection for looking at a file the way another tool would.
+func withRawDatabase<T>(_ path: String, _ body: (SQLiteConnection) throws -> T) throws -> T {
+  let db = try SQLiteConnection.open(path: path, flags: 0x2 | 0x4)  // READWRITE | CREATE
+  defer { db.close() }
+  return try body(db)
+}
