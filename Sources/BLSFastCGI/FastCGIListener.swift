@@ -102,8 +102,8 @@ public struct FastCGIListener: Sendable {
     return open()
   }
 
-  /// Whether a process accepts connections on the unix socket at `path`.
-  static func isAccepting(unixPath path: String) -> Bool {
+  /// Whether a process accepts connections on the unix socket at `path` (a connect test).
+  public static func isAccepting(unixPath path: String) -> Bool {
     let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
     guard fd >= 0 else { return false }
     defer { closeDescriptor(fd) }

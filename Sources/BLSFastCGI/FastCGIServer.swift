@@ -251,7 +251,8 @@ public final class FastCGIServer: @unchecked Sendable {
     return body()
   }
 
-  static func monotonicMillis() -> Int64 {
+  /// Milliseconds on the monotonic clock.
+  public static func monotonicMillis() -> Int64 {
     var now = timespec()
     clock_gettime(CLOCK_MONOTONIC, &now)
     return Int64(now.tv_sec) * 1000 + Int64(now.tv_nsec) / 1_000_000

@@ -1,7 +1,108 @@
 import ArgumentParser
+import BLSApp
+import BLSFastCGI
 
-/// Placeholder, replaced by its owner.
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// `bls-fcgi serve`: the FastCGI responder alone. It owns the database; a web server (the
+/// bundled nginx under `run`, or a host's own) sends it requests over FastCGI.
 struct ServeCommand: ParsableCommand {
-  static let configuration = CommandConfiguration(commandName: "serve", abstract: "(not yet implemented)")
-  func run() throws { throw ExitCode(2) }
+  static let configuration = CommandConfiguration(
+    commandName: "serve",
+    abstract: "Run the FastCGI responder (for `run`, a host's web server, or spawn-fcgi).",
+    discussion: """
+      Listens on --socket PATH (a unix socket), --listen HOST:PORT (TCP, loopback unless a
+      host is given), or, with neither, accepts on the listening socket inherited on fd 0 from
+      spawn-fcgi or a web server that starts FastCGI applications itself.
+
+      Configuration comes from the environment (NODE_ID, NOSTR_SECRET_KEY, ILP_ADDRESS, …);
+      a bad variable prints one line and exits 1 before anything listens.
+
+      Signals: SIGTERM, SIGINT and SIGUSR1 (libfcgi's graceful-stop convention) stop
+      accepting, answer the requests already received, checkpoint the database's WAL, close
+      it and exit 0. SIGPIPE is ignored.
+      """)
+
+  @Option(name: .long, help: ArgumentHelp("Listen on a unix socket at this path.", valueName: "path"))
+  var socket: String?
+
+  @Option(name: .long, help: ArgumentHelp("Permission bits of the unix socket (octal).", valueName: "mode"))
+  var socketMode: String = "0660"
+
+  @Option(
+    name: .long,
+    help: ArgumentHelp("Listen on TCP HOST:PORT, or PORT on 127.0.0.1.", valueName: "host:port"))
+  var listen: String?
+
+  @Option(name: .long, help: "Worker threads (default: the number of cores).")
+  var workers: Int = FastCGIServerOptions.onlineCores
+
+  @Option(name: .long, help: "Seconds to wait on a stalled web server mid-request.")
+  var ioTimeout: Int = 10
+
+  @Option(name: .long, help: "Seconds a kept-open connection may stay idle.")
+  var idleTimeout: Int = 120
+
+  func validate() throws {
+    if socket != nil && listen != nil {
+      throw ValidationError("give either --socket or --listen, not both")
+    }
+    if ServeEndpoint.octalMode(socketMode) == nil {
+      throw ValidationError("--socket-mode must be octal permission bits such as 0660, got \(socketMode)")
+    }
+    if let listen, ServeEndpoint.hostAndPort(listen) == nil {
+      throw ValidationError("--listen must be HOST:PORT or PORT with a port of 1 to 65535, got \(listen)")
+    }
+    guard (1...1024).contains(workers) else { throw ValidationError("--workers must be 1 to 1024") }
+    guard ioTimeout > 0, idleTimeout > 0 else { throw ValidationError("timeouts must be positive") }
+  }
+
+  func run() throws {
+    // Before any thread exists, so every thread inherits the mask and only the waiter sees them.
+    ServeSignals.blockStopSignals()
+    let configuration = try loadConfiguration()
+    let store = try ServeStore.open(configuration)
+    let application = BLSApplication(configuration: configuration, store: store.eventStore)
+    let listener: FastCGIListener
+    do {
+      listener = try ServeEndpoint(socket: socket, socketMode: socketMode, listen: listen).open()
+    } catch {
+      store.close()
+      Self.fail("ERROR: \(error.message)")
+    }
+    let options = FastCGIServerOptions(
+      workers: workers, maxBodyBytes: configuration.maxRequestBodyBytes, ioTimeoutSeconds: ioTimeout,
+      idleTimeoutSeconds: idleTimeout)
+    let server = try FastCGIServer(
+      listener: listener, options: options,
+      payloadTooLarge: BLSApplication.payloadTooLarge(limit:), handler: application.handle)
+    try ServeSignals.onStopSignal { name in
+      FastCGIServer.log("\(name) received: draining (no new connections; answering requests in flight)")
+      server.stop()
+    }
+    FastCGIServer.log("configuration: \(configuration.summary)")
+    FastCGIServer.log(
+      "serving on \(listener.address) with \(workers) workers, storage \(store.eventStore.storageDescription), body limit \(options.maxBodyBytes) bytes")
+    try server.run()
+    store.close()
+    FastCGIServer.log("stopped: requests answered, database checkpointed and closed")
+  }
+
+  /// The validated configuration, or its one-line error and exit 1.
+  private func loadConfiguration() throws -> BLSConfiguration {
+    do {
+      return try BLSConfiguration.fromEnvironment(Environment.process)
+    } catch {
+      Self.fail(error.description)
+    }
+  }
+
+  /// Prints `line` on stderr and exits 1.
+  static func fail(_ line: String) -> Never {
+    let bytes = Array((line + "\n").utf8)
+    _ = bytes.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
+    Glibc.exit(1)
+  }
 }

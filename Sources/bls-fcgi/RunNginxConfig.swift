@@ -1,0 +1,49 @@
+/// The values `bls-fcgi run` puts into the nginx template's `{{PLACEHOLDERS}}`.
+struct RunNginxConfig {
+  /// `listen` argument: `3100` (every interface) or `127.0.0.1:3100`.
+  var listen: String
+  /// Path of the responder's unix socket.
+  var socket: String
+  /// Directory of the pid file and nginx's temporary files.
+  var runtimeDirectory: String
+  /// `client_max_body_size`, the same limit the responder enforces.
+  var maxBodyBytes: Int
+  /// Whether the access log goes to standard output.
+  var accessLog: Bool
+  /// `user NAME;` when started as root (nginx would otherwise switch its workers to
+  /// `nobody`, who cannot reach the socket), else empty.
+  var userDirective: String
+
+  struct RenderError: Error, CustomStringConvertible {
+    let description: String
+  }
+
+  /// The template with every placeholder filled in. Throws for a placeholder it does not
+  /// know, so a template typo fails before nginx starts.
+  func render(_ template: String) throws(RenderError) -> String {
+    let values: [String: String] = [
+      "LISTEN": listen,
+      "SOCKET": socket,
+      "RUNTIME_DIR": runtimeDirectory,
+      "MAX_BODY_BYTES": String(maxBodyBytes),
+      "ACCESS_LOG": accessLog ? "/dev/stdout bls" : "off",
+      "USER_DIRECTIVE": userDirective,
+    ]
+    var output = ""
+    var rest = Substring(template)
+    while let open = rest.firstRange(of: "{{") {
+      output += rest[..<open.lowerBound]
+      guard let close = rest[open.upperBound...].firstRange(of: "}}") else {
+        throw RenderError(description: "nginx template: unterminated {{ placeholder")
+      }
+      let name = String(rest[open.upperBound..<close.lowerBound])
+      guard let value = values[name] else {
+        throw RenderError(description: "nginx template: unknown placeholder {{\(name)}}")
+      }
+      output += value
+      rest = rest[close.upperBound...]
+    }
+    output += rest
+    return output
+  }
+}

@@ -1,0 +1,40 @@
+import BLSFastCGI
+
+/// Where `serve` listens, from its command-line options.
+struct ServeEndpoint {
+  var socket: String?
+  var socketMode: String
+  var listen: String?
+
+  /// Opens the listener: the unix socket, the TCP address, or the socket inherited on fd 0.
+  func open() throws(FastCGIError) -> FastCGIListener {
+    if let socket {
+      return try .unix(path: socket, mode: Self.octalMode(socketMode) ?? 0o660)
+    }
+    if let listen, let (host, port) = Self.hostAndPort(listen) {
+      return try .tcp(host: host, port: port)
+    }
+    return try .inherited(fd: 0)
+  }
+
+  /// `"0660"` → 0o660; `nil` unless 1–4 octal digits no greater than 0o7777.
+  static func octalMode(_ text: String) -> UInt32? {
+    guard (1...4).contains(text.count), let value = UInt32(text, radix: 8), value <= 0o7777 else { return nil }
+    return value
+  }
+
+  /// `"HOST:PORT"` or `"PORT"` (host 127.0.0.1); `nil` for a malformed value or a port
+  /// outside 1–65535.
+  static func hostAndPort(_ text: String) -> (String, Int)? {
+    let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+    let host: String
+    let portText: Substring
+    switch parts.count {
+    case 1: (host, portText) = ("127.0.0.1", parts[0])
+    case 2: (host, portText) = (parts[0].isEmpty ? "127.0.0.1" : String(parts[0]), parts[1])
+    default: return nil
+    }
+    guard portText.allSatisfy(\.isASCII), let port = Int(portText), (1...65535).contains(port) else { return nil }
+    return (host, port)
+  }
+}

@@ -1,0 +1,79 @@
+import BLSFastCGI
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// How `serve` stops, decided against libfcgi's own signal handling.
+///
+/// `FCGX_Init` (through `OS_LibInit`) installs handlers for SIGPIPE (a no-op) and SIGUSR1 (a
+/// flag that makes libfcgi's own accept loop give up), each only where the disposition is
+/// still the default. Neither is enough here: the server never uses libfcgi's accept, and a
+/// handler-set flag cannot wake threads blocked in `poll`. So, before any thread starts,
+/// SIGTERM, SIGINT and SIGUSR1 are blocked in every thread and one waiter thread takes them
+/// with `sigwait`: whatever handler libfcgi installed never runs, and the stop runs as
+/// ordinary code (it wakes the poller through a pipe). SIGPIPE is ignored by the server.
+enum ServeSignals {
+  static let stopSignals: [Int32] = [SIGTERM, SIGINT, SIGUSR1]
+
+  /// Blocks the stop signals in the calling thread and, by inheritance, in every thread it
+  /// starts later. Call first thing in `main`.
+  static func blockStopSignals() {
+    var set = signalSet()
+    pthread_sigmask(SIG_BLOCK, &set, nil)
+  }
+
+  /// Starts the waiter thread: `action` runs once per stop signal received, with its name.
+  static func onStopSignal(_ action: @escaping @Sendable (String) -> Void) throws {
+    let waiter = try SignalWaiterThread(action: action)
+    waiter.detach()
+  }
+
+  static func signalSet() -> sigset_t {
+    var set = sigset_t()
+    sigemptyset(&set)
+    for signal in stopSignals { sigaddset(&set, signal) }
+    return set
+  }
+
+  static func name(_ signal: Int32) -> String {
+    switch signal {
+    case SIGTERM: "SIGTERM"
+    case SIGINT: "SIGINT"
+    case SIGUSR1: "SIGUSR1"
+    default: "signal \(signal)"
+    }
+  }
+}
+
+/// The thread that waits for stop signals.
+private struct SignalWaiterThread {
+  private let thread: pthread_t
+
+  private final class Context {
+    let action: @Sendable (String) -> Void
+    init(_ action: @escaping @Sendable (String) -> Void) { self.action = action }
+  }
+
+  init(action: @escaping @Sendable (String) -> Void) throws {
+    let context = Unmanaged.passRetained(Context(action)).toOpaque()
+    var thread = pthread_t()
+    let status = pthread_create(
+      &thread, nil,
+      { raw in
+        let context = Unmanaged<Context>.fromOpaque(raw!).takeRetainedValue()
+        var set = ServeSignals.signalSet()
+        while true {
+          var received: Int32 = 0
+          if sigwait(&set, &received) == 0 { context.action(ServeSignals.name(received)) }
+        }
+      }, context)
+    guard status == 0 else {
+      Unmanaged<Context>.fromOpaque(context).release()
+      throw FastCGIError(code: "thread", message: "cannot start the signal thread")
+    }
+    self.thread = thread
+  }
+
+  func detach() { pthread_detach(thread) }
+}

@@ -1,0 +1,113 @@
+import BLSFastCGI
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// The foreground process of `bls-fcgi run` (PID 1 in the container): starts the responder,
+/// then nginx, waits for signals and child exits, reaps every child (orphans included, as an
+/// init must), and stops both in order.
+///
+/// Stop order on SIGTERM/SIGINT/SIGQUIT: nginx first with SIGQUIT (it stops accepting and
+/// finishes the requests it is proxying, which need the responder), then the responder with
+/// SIGTERM (it answers what it has, checkpoints the WAL and closes the database). The whole
+/// stop stays within ``stopBudgetMilliseconds``, under Docker's 10 s grace period; a child
+/// still running at its deadline is killed.
+struct Supervisor {
+  static let stopBudgetMilliseconds: Int64 = 9000
+  /// Signals the supervisor handles synchronously with `sigtimedwait` (blocked otherwise).
+  static let handledSignals: [Int32] = [SIGTERM, SIGINT, SIGQUIT, SIGHUP, SIGUSR1, SIGUSR2, SIGCHLD]
+
+  var responder: SupervisorChild?
+  var nginx: SupervisorChild?
+
+  /// Blocks the handled signals; children get a clean mask (see `bls_spawn_child`).
+  static func blockSignals() {
+    var set = signalSet()
+    sigprocmask(SIG_BLOCK, &set, nil)
+  }
+
+  static func signalSet() -> sigset_t {
+    var set = sigset_t()
+    sigemptyset(&set)
+    for signal in handledSignals { sigaddset(&set, signal) }
+    return set
+  }
+
+  /// Waits up to `milliseconds` for a handled signal; returns it, or 0 on timeout.
+  static func waitForSignal(milliseconds: Int64) -> Int32 {
+    var set = signalSet()
+    var timeout = timespec(tv_sec: Int(milliseconds / 1000), tv_nsec: Int(milliseconds % 1000) * 1_000_000)
+    let signal = sigtimedwait(&set, nil, &timeout)
+    return signal > 0 ? signal : 0
+  }
+
+  /// Exit statuses of supervised children reaped but not yet reported.
+  private var exits: [pid_t: ChildExit] = [:]
+
+  /// Reaps every exited child, supervised or not (orphans re-parented to PID 1), keeping
+  /// the supervised ones' statuses.
+  private mutating func reapAll() {
+    while true {
+      var status: Int32 = 0
+      let pid = waitpid(-1, &status, WNOHANG)
+      guard pid > 0 else { return }
+      if pid == responder?.pid || pid == nginx?.pid { exits[pid] = ChildExit(status: status) }
+    }
+  }
+
+  /// Reaps; returns the supervised children that exited (and forgets them).
+  mutating func reap() -> [(SupervisorChild, ChildExit)] {
+    reapAll()
+    var exited: [(SupervisorChild, ChildExit)] = []
+    if let child = responder, let exit = exits.removeValue(forKey: child.pid) {
+      exited.append((child, exit))
+      responder = nil
+    }
+    if let child = nginx, let exit = exits.removeValue(forKey: child.pid) {
+      exited.append((child, exit))
+      nginx = nil
+    }
+    return exited
+  }
+
+  /// Stops nginx, then the responder, within the budget. Returns whether the responder
+  /// drained and exited 0.
+  mutating func stopAll() -> Bool {
+    let deadline = FastCGIServer.monotonicMillis() + Self.stopBudgetMilliseconds
+    if let nginx {
+      FastCGIServer.log("stopping nginx gracefully (SIGQUIT)")
+      nginx.send(SIGQUIT)
+      let nginxDeadline = min(deadline - 2500, FastCGIServer.monotonicMillis() + 6000)
+      let exit = waitFor(nginx, until: nginxDeadline) ?? forceStop(nginx, until: nginxDeadline + 500)
+      if let exit, !exit.succeeded { FastCGIServer.log("nginx \(exit)") }
+      self.nginx = nil
+    }
+    guard let responder else { return true }
+    FastCGIServer.log("stopping the responder (SIGTERM): draining requests, checkpointing the database")
+    responder.send(SIGTERM)
+    let exit = waitFor(responder, until: deadline) ?? forceStop(responder, until: deadline + 500)
+    self.responder = nil
+    guard let exit else { return false }
+    if !exit.succeeded { FastCGIServer.log("responder \(exit)") }
+    return exit.succeeded
+  }
+
+  /// Waits until `child` exits or `deadline` passes, reaping other children meanwhile.
+  private mutating func waitFor(_ child: SupervisorChild, until deadline: Int64) -> ChildExit? {
+    while true {
+      reapAll()
+      if let exit = exits.removeValue(forKey: child.pid) { return exit }
+      let now = FastCGIServer.monotonicMillis()
+      if now >= deadline { return nil }
+      _ = Self.waitForSignal(milliseconds: min(50, deadline - now))
+    }
+  }
+
+  /// Kills `child`, which missed its deadline, and waits briefly for it.
+  private mutating func forceStop(_ child: SupervisorChild, until deadline: Int64) -> ChildExit? {
+    FastCGIServer.log("\(child.name) did not stop in time; sending SIGKILL")
+    child.send(SIGKILL)
+    return waitFor(child, until: deadline)
+  }
+}
