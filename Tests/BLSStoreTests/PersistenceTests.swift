@@ -74,7 +74,7 @@ struct PersistenceTests {
     let after = Int64(Date().timeIntervalSince1970)
     store.close()
 
-    try withRawDatabase(directory.databasePath) { db in
+    try withRawDatabase(directory.databasePath) { db throws in
       let row = try db.prepare(
         "SELECT id, pubkey, kind, content, tags, created_at, sig, received_at FROM events")
       defer { row.finalize() }
