@@ -2,7 +2,7 @@
 ///
 /// Integers of any size survive a round trip unchanged; ``int64Value`` and ``uint64Value``
 /// give exact integer access and ``doubleValue`` the nearest `Double`. Two numbers are equal
-/// when they denote the same value (`1`, `1.0` and `1e0` are equal).
+/// when they denote exactly the same value (`1`, `1.0` and `1e0` are equal).
 public struct JSONNumber: Sendable, Hashable, CustomStringConvertible {
   /// The number as written: JSON number grammar (RFC 8259 §6).
   public let literal: String
@@ -59,16 +59,22 @@ public struct JSONNumber: Sendable, Hashable, CustomStringConvertible {
 
   public var description: String { literal }
 
+  /// Exact numeric equality: `1`, `1.0` and `1e0` are equal; integers that differ only
+  /// beyond `Double` precision are not.
   public static func == (lhs: JSONNumber, rhs: JSONNumber) -> Bool {
     if lhs.literal == rhs.literal { return true }
     if lhs.isIntegerLiteral, rhs.isIntegerLiteral, let l = Int64(lhs.literal), let r = Int64(rhs.literal) {
       return l == r
     }
+    if let l = lhs.decimal, let r = rhs.decimal { return l == r }
     return lhs.doubleValue == rhs.doubleValue
   }
 
   public func hash(into hasher: inout Hasher) {
-    let d = doubleValue
-    hasher.combine(d == 0 ? 0 : d)
+    if let decimal {
+      hasher.combine(decimal)
+    } else {
+      hasher.combine(doubleValue)
+    }
   }
 }

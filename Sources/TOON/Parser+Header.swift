@@ -72,6 +72,9 @@ extension Parser {
     var length = 0
     if i < end && bytes[i] == UInt8(ascii: "0") {
       i += 1
+      if i < end && isDigit(bytes[i]) {
+        throw malformed("array length must not have leading zeros (§6)", bracket + 1)
+      }
     } else if i < end && bytes[i] >= UInt8(ascii: "1") && bytes[i] <= UInt8(ascii: "9") {
       while i < end && isDigit(bytes[i]) {
         let (times10, o1) = length.multipliedReportingOverflow(by: 10)
