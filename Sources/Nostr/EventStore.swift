@@ -4,8 +4,9 @@ public enum StoreOutcome: Sendable, Equatable {
   case stored
   /// An event with this id was already stored; nothing changed.
   case duplicate
-  /// A replaceable or addressable event older than (or tied with a lower id than) the stored
-  /// one: accepted, not stored.
+  /// A replaceable or addressable event that loses to the stored one for its slot (older, or
+  /// the same `created_at` and a higher id; see ``NostrEvent/supersedes(_:)``): accepted, not
+  /// stored.
   case superseded
 }
 

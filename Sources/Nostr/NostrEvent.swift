@@ -2,6 +2,15 @@
 ///
 /// A value of this type is only a shape: ``NostrEvent/init(json:)`` checks field types and
 /// formats, and ``NostrEvent/verify()`` checks the id and the BIP-340 signature.
+///
+/// - Reading and writing: ``init(json:)``, ``jsonValue``, ``tagsJSON``.
+/// - Authenticity: ``serializationForID``, ``computedID``, ``verify()``,
+///   ``signed(secretKey:createdAt:kind:tags:content:)``.
+/// - Storage rules (NIP-01): ``kindClass``, ``dTagValue``, ``replacementKey``,
+///   ``supersedes(_:)``, ``queryOrder(_:_:)``; filters: ``NostrFilter/matches(_:)``.
+///
+/// The memberwise initializer checks nothing; synthesized `==` compares strings by Unicode
+/// canonical equivalence, so compare ids when byte identity matters.
 public struct NostrEvent: Sendable, Hashable {
   /// 32-byte lowercase hex sha256 of the NIP-01 serialization.
   public var id: String
