@@ -1,0 +1,149 @@
+import Foundation
+import Nostr
+import Testing
+
+@testable import BLSStore
+
+@Suite("Group commit: many threads, one writer, batches isolated per event")
+struct ConcurrencyTests {
+  /// Runs `body(thread)` on `count` threads at once and waits for all.
+  func onThreads(_ count: Int, _ body: @escaping @Sendable (Int) -> Void) {
+    let group = DispatchGroup()
+    for thread in 0..<count {
+      group.enter()
+      Thread.detachNewThread {
+        body(thread)
+        group.leave()
+      }
+    }
+    group.wait()
+  }
+
+  @Test("32 threads store concurrently: every event stored once, commits carry many events")
+  func groupCommit() throws {
+    let directory = TemporaryDirectory("group")
+    defer { directory.remove() }
+    let store = try SQLiteEventStore(dataDirectory: directory.path)
+    defer { store.close() }
+    let failures = Locked(0)
+    let readerRows = Locked(0)
+    let perThread = 40
+    onThreads(36) { thread in
+      if thread >= 32 {
+        // Readers alongside the writers: never blocked, never see partial batches.
+        for _ in 0..<50 {
+          do {
+            let rows = try store.query([NostrFilter(tags: ["t": ["group"]], limit: 100)])
+            readerRows.withLock { $0 += rows.count }
+          } catch { failures.withLock { $0 += 1 } }
+        }
+        return
+      }
+      for index in 0..<perThread {
+        let event = Events.make(createdAt: Int64(index), tags: [["t", "group"]], content: "\(thread)/\(index)")
+        do {
+          guard try store.store(event) == .stored else { return failures.withLock { $0 += 1 } }
+          // Read-your-write: durable and visible the moment store returns.
+          guard try store.event(id: event.id) == event else { return failures.withLock { $0 += 1 } }
+        } catch { failures.withLock { $0 += 1 } }
+      }
+    }
+    #expect(failures.withLock { $0 } == 0)
+    let stats = store.statistics
+    #expect(stats.events == 32 * perThread)
+    #expect(stats.failedBatches == 0)
+    #expect(stats.maxBatch > 1, "no two events ever shared a commit: \(stats)")
+    #expect(stats.commits < stats.events, "\(stats)")
+    #expect(stats.histogram.reduce(0, +) == stats.commits)
+    #expect(try store.query([NostrFilter(tags: ["t": ["group"]])]).count == 32 * perThread)
+    print("group commit, 32 threads: \(stats)")
+  }
+
+  @Test("one failing event in a batch fails alone; the rest of the batch commits")
+  func failingEventIsIsolated() throws {
+    let directory = TemporaryDirectory("isolate")
+    defer { directory.remove() }
+    // An operator's trigger that rejects some events: a real per-event SQLite failure.
+    let store = try SQLiteEventStore(dataDirectory: directory.path)
+    store.close()
+    try withRawDatabase(directory.databasePath) { db throws in
+      try db.execute(
+        "CREATE TRIGGER poison BEFORE INSERT ON events WHEN NEW.content = 'poison' BEGIN SELECT RAISE(ABORT, 'poisoned'); END")
+    }
+
+    // Deterministic: one batch of three through the writer itself.
+    let db = try SQLiteConnection.open(path: directory.databasePath, flags: 0x2)
+    let good1 = Events.make(content: "good")
+    let poison = Events.make(content: "poison")
+    let good2 = Events.make(content: "good")
+    let batch = EventWriter(db: db).apply([good1, poison, good2], receivedAt: 1)
+    db.close()
+    #expect(batch.committed)
+    #expect(batch.results.count == 3)
+    #expect((try? batch.results[0].get()) == .stored)
+    #expect((try? batch.results[2].get()) == .stored)
+    if case .failure(let error) = batch.results[1] {
+      #expect(error.code == "constraint")
+      #expect(error.message.contains("poisoned"))
+    } else {
+      Issue.record("the poisoned event was stored")
+    }
+
+    // Through the store, from many threads: poisoned callers get an error, others are stored.
+    let reopened = try SQLiteEventStore(dataDirectory: directory.path)
+    defer { reopened.close() }
+    #expect(try reopened.event(id: good1.id) != nil)
+    #expect(try reopened.event(id: good2.id) != nil)
+    #expect(try reopened.event(id: poison.id) == nil)
+    let outcomes = Locked([String: String]())
+    onThreads(16) { thread in
+      for index in 0..<10 {
+        let event = Events.make(content: index == thread % 10 ? "poison" : "ok")
+        let outcome: String
+        do throws(EventStoreError) {
+          outcome = "\(try reopened.store(event))"
+        } catch {
+          outcome = error.code
+        }
+        outcomes.withLock { $0[event.id + event.content] = outcome }
+      }
+    }
+    let all = outcomes.withLock { $0 }
+    #expect(all.filter { $0.key.hasSuffix("poison") }.allSatisfy { $0.value == "constraint" })
+    #expect(all.filter { $0.key.hasSuffix("ok") }.allSatisfy { $0.value == "stored" })
+    #expect(all.filter { $0.key.hasSuffix("ok") }.count == 16 * 9)
+    #expect(reopened.statistics.failedBatches == 0)
+  }
+
+  @Test("an open read transaction does not block the writer (WAL snapshot isolation)")
+  func readersDoNotBlockWriter() throws {
+    let directory = TemporaryDirectory("snapshot")
+    defer { directory.remove() }
+    let store = try SQLiteEventStore(dataDirectory: directory.path, options: .init(busyTimeoutMilliseconds: 100))
+    defer { store.close() }
+    _ = try store.store(Events.make())
+    let reader = try SQLiteConnection.open(path: directory.databasePath, flags: 0x1)  // READONLY
+    defer { reader.close() }
+    try reader.execute("BEGIN")
+    #expect(try reader.integer("SELECT count(*) FROM events") == 1)
+    let start = Date()
+    for _ in 0..<10 { #expect(try store.store(Events.make()) == .stored) }
+    #expect(Date().timeIntervalSince(start) < 5)
+    // The reader still sees its snapshot; new readers see the new events.
+    #expect(try reader.integer("SELECT count(*) FROM events") == 1)
+    #expect(try store.query([NostrFilter()]).count == 11)
+    try reader.execute("COMMIT")
+  }
+}
+
+/// A value behind a lock, for test threads.
+final class Locked<Value>: @unchecked Sendable {
+  private var value: Value
+  private let lock = NSLock()
+  init(_ value: Value) { self.value = value }
+  func withLock<T>(_ body: (inout Value) -> T) -> T {
+    lock.lock()
+    defer { lock.unlock() }
+    return body(&value)
+  }
+}
