@@ -59,6 +59,30 @@ struct ConcurrencyTests {
     print("group commit, 32 threads: \(stats)")
   }
 
+  @Test("DATA_DIR=:memory: is safe under concurrent writers and readers")
+  func memoryStoreConcurrency() throws {
+    let store = try SQLiteEventStore(dataDirectory: ":memory:")
+    let failures = Locked(0)
+    onThreads(12) { thread in
+      for index in 0..<50 {
+        do {
+          if thread % 3 == 0 {
+            _ = try store.query([NostrFilter(kinds: [1], limit: 20)])
+          } else {
+            let event = Events.make(createdAt: Int64(index))
+            guard try store.store(event) == .stored, try store.event(id: event.id) == event else {
+              return failures.withLock { $0 += 1 }
+            }
+          }
+        } catch { failures.withLock { $0 += 1 } }
+      }
+    }
+    #expect(failures.withLock { $0 } == 0)
+    #expect(try store.query([NostrFilter()]).count == 8 * 50)
+    store.close()
+    #expect(throws: EventStoreError.self) { try store.query([NostrFilter()]) }
+  }
+
   @Test("one failing event in a batch fails alone; the rest of the batch commits")
   func failingEventIsIsolated() throws {
     let directory = TemporaryDirectory("isolate")

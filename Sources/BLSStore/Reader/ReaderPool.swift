@@ -71,8 +71,13 @@ final class ReaderPool: @unchecked Sendable {
     if !keep { connection.close() }
   }
 
-  /// Closes idle connections; connections in use close when returned.
+  /// Closes idle connections; connections in use close when returned. For a shared
+  /// connection, waits until no reader is using it; afterwards none will.
   func close() {
+    if case .shared(_, let guardLock) = source {
+      guardLock.withLock { lock.withLock { closed = true } }
+      return
+    }
     let connections = lock.withLock {
       closed = true
       defer { idle.removeAll() }
