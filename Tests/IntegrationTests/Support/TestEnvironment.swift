@@ -1,0 +1,87 @@
+import Foundation
+import JSON
+
+/// Paths the integration tests need: the repository, `../shared`, the built `bls-fcgi`.
+enum TestEnvironment {
+  /// The repository root (the directory holding Package.swift above this file).
+  static let repositoryRoot: URL = {
+    var url = URL(fileURLWithPath: #filePath)
+    while url.path != "/" {
+      url.deleteLastPathComponent()
+      if FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) {
+        return url
+      }
+    }
+    fatalError("cannot find the repository root above \(#filePath)")
+  }()
+
+  /// `$BLS_SHARED_DIR`, else `../shared` beside the repository.
+  static let sharedDirectory: URL = {
+    if let directory = ProcessInfo.processInfo.environment["BLS_SHARED_DIR"] {
+      return URL(fileURLWithPath: directory)
+    }
+    return repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared")
+  }()
+
+  /// The `bls-fcgi` executable: `$BLS_FCGI_BINARY`, else the one built beside this test
+  /// bundle (`swift build --build-tests` builds both).
+  static let binary: String = {
+    if let path = ProcessInfo.processInfo.environment["BLS_FCGI_BINARY"] { return path }
+    let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+    var directory = executable.deletingLastPathComponent()
+    for _ in 0..<4 {
+      let candidate = directory.appendingPathComponent("bls-fcgi").path
+      if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+      directory.deleteLastPathComponent()
+    }
+    fatalError("bls-fcgi not found beside \(executable.path): run `swift build --build-tests` first or set BLS_FCGI_BINARY")
+  }()
+
+  /// The nginx binary: `$BLS_NGINX`, else /usr/sbin/nginx.
+  static let nginx: String = ProcessInfo.processInfo.environment["BLS_NGINX"] ?? "/usr/sbin/nginx"
+
+  /// A parsed file under `../shared`.
+  static func sharedJSON(_ relativePath: String) -> JSONValue {
+    let path = sharedDirectory.appendingPathComponent(relativePath).path
+    guard let data = FileManager.default.contents(atPath: path) else {
+      fatalError("missing \(path); set BLS_SHARED_DIR")
+    }
+    return try! JSONValue.parse(Array(data))
+  }
+
+  /// A fresh directory under /tmp with a short path (unix socket paths are limited to 107
+  /// bytes), removed by the caller.
+  static func temporaryDirectory(_ label: String) -> URL {
+    let path = "/tmp/bls-it-\(label)-\(UUID().uuidString.prefix(8))"
+    try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    return URL(fileURLWithPath: path)
+  }
+
+  /// A loopback TCP port nobody listens on right now (bound to port 0, then released).
+  static func freePort() -> Int {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    defer { close(fd) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    address.sin_port = 0
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    _ = withUnsafePointer(to: &address) {
+      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) }
+    }
+    _ = withUnsafeMutablePointer(to: &address) {
+      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+    }
+    return Int(UInt16(bigEndian: address.sin_port))
+  }
+
+  /// Environment for a child: PATH and friends from this process, plus `variables`.
+  static func childEnvironment(_ variables: [String: String]) -> [String: String] {
+    var environment: [String: String] = [:]
+    for name in ["PATH", "HOME", "LANG", "TMPDIR"] {
+      if let value = ProcessInfo.processInfo.environment[name] { environment[name] = value }
+    }
+    environment.merge(variables) { _, new in new }
+    return environment
+  }
+}
