@@ -18,7 +18,8 @@ public struct JSONNumber: Sendable, Hashable, CustomStringConvertible {
   /// An unsigned integer number.
   public init(_ value: UInt64) { self.literal = String(value) }
 
-  /// A finite double, written in the shortest form that round-trips.
+  /// A finite double, written as JavaScript writes it: the shortest digits that round-trip,
+  /// plain decimal for 1e-6 ≤ |n| < 1e21 and exponent form (`1e+21`) outside; `-0` is `0`.
   /// Non-finite values have no JSON form and become `0`.
   public init(_ value: Double) {
     guard value.isFinite else {
@@ -28,7 +29,7 @@ public struct JSONNumber: Sendable, Hashable, CustomStringConvertible {
     if value == value.rounded(), abs(value) < 1e15 {
       self.literal = String(Int64(value))
     } else {
-      self.literal = "\(value)"
+      self.literal = Decimal(literal: "\(value)")?.canonicalText ?? "0"
     }
   }
 

@@ -42,8 +42,8 @@ struct Emitter {
     case .null: append("null")
     case .bool(let b): b ? append("true") : append("false")
     case .number(let n):
-      if let text = canonicalNumber(n.literal) {
-        out.append(contentsOf: text)
+      if let decimal = n.decimal {
+        out.append(contentsOf: decimal.canonicalText.utf8)
       } else {
         append("null")
       }
