@@ -28,8 +28,8 @@ WORKDIR /src
 # Dependencies first: this layer is reused while only Sources/ changes.
 COPY Package.* ./
 RUN swift package resolve
-COPY Sources ./Sources
-COPY Tests ./Tests
+# The rest of the context: .dockerignore admits only what the manifest's targets need.
+COPY . .
 RUN swift build -c release --static-swift-stdlib --product bls-fcgi \
  && install -D -m 0755 "$(swift build -c release --static-swift-stdlib --show-bin-path)/bls-fcgi" \
       /out/usr/local/bin/bls-fcgi \
