@@ -42,6 +42,7 @@ enum Amount {
 
   private static func referenceAccepts(_ bytes: [UInt8]) -> Bool {
     let digits = { (b: UInt8) in b >= 0x30 && b <= 0x39 }
+    if !bytes.isEmpty, bytes.allSatisfy(digits) { return true }
     if let first = bytes.first, first == UInt8(ascii: "-") || first == UInt8(ascii: "+") {
       return bytes.count > 1 && bytes.dropFirst().allSatisfy(digits)
     }
