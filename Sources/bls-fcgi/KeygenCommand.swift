@@ -16,6 +16,6 @@ struct KeygenCommand: ParsableCommand {
 
   func run() throws {
     let key = SecretKey.generate()
-    StandardIO.write("NOSTR_SECRET_KEY=\(key.hex)\nPUBKEY=\(key.publicKey.hex)\n")
+    StandardIO.write("NOSTR_SECRET_KEY=\(key.revealHex())\nPUBKEY=\(key.publicKey.hex)\n")
   }
 }

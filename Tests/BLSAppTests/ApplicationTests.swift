@@ -28,9 +28,11 @@ struct ApplicationTests {
     #expect(response.json["message"]?.stringValue?.contains(path) == true)
   }
 
-  @Test("wrong methods are 405 JSON with Allow", arguments: [
-    ("POST", "/health"), ("DELETE", "/health"), ("GET", "/handle-payment"), ("PUT", "/handle-packet"),
-  ])
+  @Test(
+    "wrong methods are 405 JSON with Allow",
+    arguments: [
+      ("POST", "/health"), ("DELETE", "/health"), ("GET", "/handle-payment"), ("PUT", "/handle-packet"),
+    ])
   func methodNotAllowed(_ method: String, _ path: String) throws {
     let response = try Fixture.app().handle(HTTPRequest(method: method, path: path))
     #expect(response.status == 405)
@@ -48,7 +50,8 @@ struct ApplicationTests {
   @Test func storageFailureIsT00AndHTTP500() throws {
     let app = try Fixture.app(store: FailingStore())
     let event = try Fixture.event()
-    let response = app.handle(Fixture.post("/handle-payment", Fixture.paymentBody(Fixture.toon(event), amount: "99999999")))
+    let response = app.handle(
+      Fixture.post("/handle-payment", Fixture.paymentBody(Fixture.toon(event), amount: "99999999")))
     #expect(response.status == 500)
     #expect(response.json["code"] == "T00")
     #expect(response.json["accept"] == false)
@@ -71,7 +74,8 @@ struct ApplicationTests {
   @Test func hugePricesDoNotOverflow() throws {
     let app = try Fixture.app(["BLS_BASE_PRICE_PER_BYTE": "1" + String(repeating: "0", count: 30)])
     let toon = Fixture.toon(try Fixture.event())
-    let response = app.handle(Fixture.post("/handle-payment", Fixture.paymentBody(toon, amount: "18446744073709551615")))
+    let response = app.handle(
+      Fixture.post("/handle-payment", Fixture.paymentBody(toon, amount: "18446744073709551615")))
     #expect(response.json["code"] == "F06")
     #expect(response.json["metadata"]?["required"]?.stringValue == "\(toon.count)" + String(repeating: "0", count: 30))
   }
@@ -87,7 +91,8 @@ struct ApplicationTests {
   @Test func tooManyTagsIsF00() throws {
     let tags = Array(repeating: ["t", "x"], count: 2001)
     let toon = Fixture.toon(try Fixture.event(tags: tags))
-    let response = try Fixture.app().handle(Fixture.post("/handle-payment", Fixture.paymentBody(toon, amount: "99999999999")))
+    let response = try Fixture.app().handle(
+      Fixture.post("/handle-payment", Fixture.paymentBody(toon, amount: "99999999999")))
     #expect(response.json["code"] == "F00")
     #expect(response.json["message"]?.stringValue?.contains("2001 tags") == true)
   }
@@ -100,18 +105,22 @@ struct ApplicationTests {
       indent += "  "
     }
     toon += indent + "- a\n"
-    let response = try Fixture.app().handle(Fixture.post("/handle-payment", Fixture.paymentBody(Array(toon.utf8), amount: "1")))
+    let response = try Fixture.app().handle(
+      Fixture.post("/handle-payment", Fixture.paymentBody(Array(toon.utf8), amount: "1")))
     #expect(response.json["code"] == "F00")
     #expect(response.json["message"]?.stringValue?.hasPrefix("Invalid TOON data: ") == true)
   }
 
-  @Test("strict amount grammar says why", arguments: [
-    (" 12", "whitespace"), ("+12", "sign"), ("-5", "sign"), ("0x10", "0x"), ("18446744073709551616", "uint64"),
-    ("abc", nil), ("0x", nil), ("-", nil), ("1.5", nil),
-  ])
+  @Test(
+    "strict amount grammar says why",
+    arguments: [
+      (" 12", "whitespace"), ("+12", "sign"), ("-5", "sign"), ("0x10", "0x"), ("18446744073709551616", "uint64"),
+      ("abc", nil), ("0x", nil), ("-", nil), ("1.5", nil),
+    ])
   func amountMessages(_ amount: String, _ reason: String?) throws {
     let toon = Fixture.toon(try Fixture.event())
-    let response = try Fixture.app().handle(Fixture.post("/handle-payment", Fixture.paymentBody(toon, amount: .string(amount))))
+    let response = try Fixture.app().handle(
+      Fixture.post("/handle-payment", Fixture.paymentBody(toon, amount: .string(amount))))
     let message = response.json["message"]?.stringValue ?? ""
     if let reason {
       #expect(message.hasPrefix("Invalid amount format: ") && message.contains(reason), "\(amount): \(message)")

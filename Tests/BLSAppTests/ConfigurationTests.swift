@@ -1,5 +1,5 @@
-import Foundation
 import BLSApp
+import Foundation
 import Testing
 
 @Suite("Configuration from the environment")
@@ -59,10 +59,16 @@ struct ConfigurationTests {
   }
 
   @Test func secretKeyRules() throws {
-    #expect(error(["NOSTR_SECRET_KEY": "abcdef123456"]) == "ERROR: NOSTR_SECRET_KEY: must be a 64-character hex string, got 12 characters")
+    #expect(
+      error(["NOSTR_SECRET_KEY": "abcdef123456"])
+        == "ERROR: NOSTR_SECRET_KEY: must be a 64-character hex string, got 12 characters")
     #expect(error(["NOSTR_SECRET_KEY": String(repeating: "g", count: 64)])?.contains("non-hex") == true)
-    #expect(error(["NOSTR_SECRET_KEY": String(repeating: "0", count: 64)])?.contains("not a valid secp256k1 secret key") == true)
-    #expect(error(["NOSTR_SECRET_KEY": String(repeating: "f", count: 64)])?.contains("not a valid secp256k1 secret key") == true)
+    #expect(
+      error(["NOSTR_SECRET_KEY": String(repeating: "0", count: 64)])?.contains("not a valid secp256k1 secret key")
+        == true)
+    #expect(
+      error(["NOSTR_SECRET_KEY": String(repeating: "f", count: 64)])?.contains("not a valid secp256k1 secret key")
+        == true)
     // Case-insensitive: the same key in upper case derives the same public key.
     let lower = try load([:]).publicKeyHex
     #expect(try load(["NOSTR_SECRET_KEY": Self.secret.uppercased()]).publicKeyHex == lower)
@@ -71,17 +77,21 @@ struct ConfigurationTests {
     #expect(error(["NOSTR_SECRET_KEY": bad])?.contains(bad) == false)
   }
 
-  @Test("ILP addresses", arguments: [
-    ("g.a", true), ("g.example.bls-1", true), ("g.", false), ("test.a", false), ("g.a_b", false),
-    ("g.a b", false), ("G.a", false), ("g.é", false),
-  ])
+  @Test(
+    "ILP addresses",
+    arguments: [
+      ("g.a", true), ("g.example.bls-1", true), ("g.", false), ("test.a", false), ("g.a_b", false),
+      ("g.a b", false), ("G.a", false), ("g.é", false),
+    ])
   func ilpAddress(_ address: String, _ valid: Bool) {
     let message = error(["ILP_ADDRESS": address])
     #expect((message == nil) == valid, "\(address): \(message ?? "accepted")")
     if let message { #expect(message.hasPrefix("ERROR: ILP_ADDRESS: must start with \"g.\"")) }
   }
 
-  @Test("ports", arguments: [("1", 1), ("65535", 65535), ("0", nil), ("65536", nil), ("-1", nil), (" 80", nil), ("8o", nil)])
+  @Test(
+    "ports",
+    arguments: [("1", 1), ("65535", 65535), ("0", nil), ("65536", nil), ("-1", nil), (" 80", nil), ("8o", nil)])
   func port(_ text: String, _ expected: Int?) throws {
     if let expected {
       #expect(try load(["BLS_PORT": text]).port == expected)
@@ -98,7 +108,9 @@ struct ConfigurationTests {
         .pricing.basePricePerByte == 5)
     #expect(try load(["BLS_BASE_PRICE_PER_BYTE": "0"]).pricing.basePricePerByte == 0)
     // The error names the variable that was actually used.
-    #expect(error(["RELAY_BASE_PRICE_PER_BYTE": "-1"])?.hasPrefix("ERROR: RELAY_BASE_PRICE_PER_BYTE: must be a non-negative integer") == true)
+    #expect(
+      error(["RELAY_BASE_PRICE_PER_BYTE": "-1"])?.hasPrefix(
+        "ERROR: RELAY_BASE_PRICE_PER_BYTE: must be a non-negative integer") == true)
     #expect(error(["BLS_BASE_PRICE_PER_BYTE": "1.5"]) != nil)
     #expect(error(["BLS_BASE_PRICE_PER_BYTE": "1" + String(repeating: "0", count: 31)]) != nil)
   }
@@ -106,9 +118,13 @@ struct ConfigurationTests {
   @Test func kindOverrides() throws {
     let c = try load(["BLS_KIND_OVERRIDES": #"{"0":"0","7":1,"30023":"25","1984":"100000000000000000000"}"#])
     #expect(c.pricing.kindOverrides == [0: 0, 7: 1, 30023: 25, 1984: 100_000_000_000_000_000_000])
-    #expect(try load(["KIND_OVERRIDES": #"{"1":"2"}"#, "RELAY_KIND_OVERRIDES": #"{"1":"3"}"#]).pricing.kindOverrides == [1: 3])
-    #expect(error(["BLS_KIND_OVERRIDES": "not json"])?.hasPrefix("ERROR: BLS_KIND_OVERRIDES: must be a JSON object") == true)
-    #expect(error(["BLS_KIND_OVERRIDES": "[1,2]"])?.hasPrefix("ERROR: BLS_KIND_OVERRIDES: must be a JSON object") == true)
+    #expect(
+      try load(["KIND_OVERRIDES": #"{"1":"2"}"#, "RELAY_KIND_OVERRIDES": #"{"1":"3"}"#]).pricing.kindOverrides == [1: 3]
+    )
+    #expect(
+      error(["BLS_KIND_OVERRIDES": "not json"])?.hasPrefix("ERROR: BLS_KIND_OVERRIDES: must be a JSON object") == true)
+    #expect(
+      error(["BLS_KIND_OVERRIDES": "[1,2]"])?.hasPrefix("ERROR: BLS_KIND_OVERRIDES: must be a JSON object") == true)
     #expect(error(["BLS_KIND_OVERRIDES": #"{"x":"1"}"#])?.contains("key \"x\"") == true)
     #expect(error(["BLS_KIND_OVERRIDES": #"{"70000":"1"}"#])?.contains("0 to 65535") == true)
     #expect(error(["BLS_KIND_OVERRIDES": #"{"1":"-1"}"#])?.contains("non-negative") == true)
@@ -163,7 +179,8 @@ struct ConfigurationTests {
         == "ERROR: BLS_PORT_FILE: cannot read /nope: No such file or directory")
     // A bad value read from a file is reported under the _FILE name.
     #expect(
-      error(["BLS_PORT_FILE": "/p"], files: ["/p": "99999\n"])?.hasPrefix("ERROR: BLS_PORT_FILE: must be an integer") == true)
+      error(["BLS_PORT_FILE": "/p"], files: ["/p": "99999\n"])?.hasPrefix("ERROR: BLS_PORT_FILE: must be an integer")
+        == true)
   }
 
   @Test func realFilesAreRead() throws {

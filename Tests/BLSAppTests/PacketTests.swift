@@ -67,12 +67,14 @@ struct PacketTests {
     #expect(response.json["rejectReason"]?["code"] == "internal_error")
   }
 
-  @Test("malformed packets are invalid_request", arguments: [
-    #"{}"#, #"[]"#, #"{"paymentId":"p","destination":"g.a","amount":"1","expiresAt":"tomorrow","data":"AA=="}"#,
-    #"{"paymentId":"p","destination":"g.a","amount":"1","expiresAt":"2099-01-01T00:00:00Z"}"#,
-    #"{"paymentId":"p","destination":"g.a","amount":"1","expiresAt":"2099-01-01T00:00:00Z","data":"AA==","isTransit":"yes"}"#,
-    "not json",
-  ])
+  @Test(
+    "malformed packets are invalid_request",
+    arguments: [
+      #"{}"#, #"[]"#, #"{"paymentId":"p","destination":"g.a","amount":"1","expiresAt":"tomorrow","data":"AA=="}"#,
+      #"{"paymentId":"p","destination":"g.a","amount":"1","expiresAt":"2099-01-01T00:00:00Z"}"#,
+      #"{"paymentId":"p","destination":"g.a","amount":"1","expiresAt":"2099-01-01T00:00:00Z","data":"AA==","isTransit":"yes"}"#,
+      "not json",
+    ])
   func malformed(_ body: String) throws {
     let response = try Fixture.app().handle(Fixture.post("/handle-packet", Array(body.utf8)))
     #expect(response.status == 200)

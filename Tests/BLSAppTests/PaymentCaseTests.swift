@@ -48,7 +48,9 @@ func mismatches(_ response: HTTPResponse, _ expected: JSONObject) -> [String] {
   var problems: [String] = []
   let body = try? JSONValue.parse(response.body)
   func check(_ what: String, _ actual: JSONValue?, _ wanted: JSONValue?) {
-    if let wanted, actual != wanted { problems.append("\(what): got \(actual?.serialized ?? "nothing"), want \(wanted.serialized)") }
+    if let wanted, actual != wanted {
+      problems.append("\(what): got \(actual?.serialized ?? "nothing"), want \(wanted.serialized)")
+    }
   }
   check("status", .number(JSONNumber(Int64(response.status))), expected["status"])
   check("accept", body?["accept"], expected["accept"])

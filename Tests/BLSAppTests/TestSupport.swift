@@ -18,7 +18,10 @@ enum Fixture {
       configuration: try BLSConfiguration.fromEnvironment(Environment(env)), store: store, clock: { now })
   }
 
-  static func event(kind: Int = 1, content: String = "hello", tags: [[String]] = [], createdAt: Int64 = 1_700_000_000, key: SecretKey? = nil) throws -> NostrEvent {
+  static func event(
+    kind: Int = 1, content: String = "hello", tags: [[String]] = [], createdAt: Int64 = 1_700_000_000,
+    key: SecretKey? = nil
+  ) throws -> NostrEvent {
     let key = try key ?? SecretKey(hex: "7f7ff03d123792d6ac594bfa67bf6d0c0ab55b6b1fdb6249303fe861f1ccba9a")
     return NostrEvent.signed(secretKey: key, createdAt: createdAt, kind: kind, tags: tags, content: content)
   }
@@ -28,7 +31,9 @@ enum Fixture {
   }
 
   static func paymentBody(_ toon: [UInt8], amount: JSONValue) -> [UInt8] {
-    JSONValue.object(["amount": amount, "destination": "g.example.bls", "data": .string(Base64.encodeToString(bytes: toon))]).serializedBytes
+    JSONValue.object([
+      "amount": amount, "destination": "g.example.bls", "data": .string(Base64.encodeToString(bytes: toon)),
+    ]).serializedBytes
   }
 
   static func post(_ path: String, _ body: [UInt8]) -> HTTPRequest {

@@ -69,7 +69,9 @@ extension BLSConfiguration {
     guard text.hasPrefix("g."), bytes.count > 2, bytes.count <= 1023, allowed else {
       throw ConfigurationError(
         variable: source,
-        rule: "must start with \"g.\" followed by letters, digits, \".\" or \"-\" (at most 1023 characters), got \"\(text)\"")
+        rule:
+          "must start with \"g.\" followed by letters, digits, \".\" or \"-\" (at most 1023 characters), got \"\(text)\""
+      )
     }
   }
 
@@ -85,7 +87,8 @@ extension BLSConfiguration {
       let lower = owner.value.lowercased()
       guard lower.utf8.count == 64, lower.utf8.allSatisfy(isHexDigit) else {
         throw ConfigurationError(
-          variable: owner.source, rule: "must be a 64-character hex string (x-only public key), got \(owner.value.count) characters")
+          variable: owner.source,
+          rule: "must be a 64-character hex string (x-only public key), got \(owner.value.count) characters")
       }
       pricing.ownerPubkey = lower
     }
@@ -108,7 +111,8 @@ extension BLSConfiguration {
     do {
       json = try JSONValue.parse(text)
     } catch {
-      throw ConfigurationError(variable: source, rule: "must be a JSON object of kind to price, e.g. {\"1\":\"5\"}: \(error)")
+      throw ConfigurationError(
+        variable: source, rule: "must be a JSON object of kind to price, e.g. {\"1\":\"5\"}: \(error)")
     }
     guard let object = json.objectValue else {
       throw ConfigurationError(variable: source, rule: "must be a JSON object of kind to price, e.g. {\"1\":\"5\"}")
@@ -127,7 +131,8 @@ extension BLSConfiguration {
       }
       guard let price = parseDecimal(text), price <= PricingPolicy.maxPricePerByte else {
         throw ConfigurationError(
-          variable: source, rule: "price for kind \(key) must be a non-negative integer of at most 10^30, got \"\(text)\"")
+          variable: source,
+          rule: "price for kind \(key) must be a non-negative integer of at most 10^30, got \"\(text)\"")
       }
       overrides[Int(kind)] = price
     }

@@ -1,10 +1,11 @@
+import JSON
+import Nostr
+
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)
   import Darwin
 #endif
-import JSON
-import Nostr
 
 /// The HTTP contract of contract.md as one pure function from ``HTTPRequest`` to
 /// ``HTTPResponse``: no sockets, so it is tested in-process. Thread-safe; transports call
