@@ -58,7 +58,7 @@ struct PayloadCommand: ParsableCommand {
     do {
       key = try SecretKey(hex: secretKey.lowercased())
     } catch {
-      throw ValidationError("--secret-key must be a valid 64-character hex secp256k1 secret key")
+      StandardIO.fail("payload: --secret-key must be a valid 64-character hex secp256k1 secret key")
     }
     let splitTags = tags.map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
     let baseTime = createdAt ?? BLSApplication.systemMillis() / 1000
