@@ -70,6 +70,12 @@ let package = Package(
         "BLSApp", "Nostr", "TOON", "JSON",
         .product(name: "ExtrasBase64", package: "swift-extras-base64"),
       ]),
+    .testTarget(
+      name: "CLITests",
+      dependencies: [
+        "BLSApp", "Nostr", "TOON", "JSON",
+        .product(name: "ExtrasBase64", package: "swift-extras-base64"),
+      ]),
     .testTarget(name: "BLSStoreTests", dependencies: ["BLSStore", "Nostr", "JSON"]),
     .testTarget(
       name: "IntegrationTests", dependencies: ["BLSApp", "Nostr", "JSON", "BLSFastCGI"]),
