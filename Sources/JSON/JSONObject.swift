@@ -40,6 +40,21 @@ public struct JSONObject: Sendable, Hashable, Sequence {
   /// `true` when `key` is present.
   public func contains(_ key: String) -> Bool { values[key] != nil }
 
+  /// Sets `key` to `value` (keeping the key's first position) and returns the value it
+  /// replaced, or `nil` when the key is new — one hash lookup instead of two.
+  @discardableResult
+  public mutating func updateValue(_ value: JSONValue, forKey key: String) -> JSONValue? {
+    let old = values.updateValue(value, forKey: key)
+    if old == nil { keys.append(key) }
+    return old
+  }
+
+  /// Reserves room for `count` members.
+  public mutating func reserveCapacity(_ count: Int) {
+    keys.reserveCapacity(count)
+    values.reserveCapacity(count)
+  }
+
   public func makeIterator() -> some IteratorProtocol<Member> {
     var index = 0
     return AnyIterator { [keys, values] () -> Member? in

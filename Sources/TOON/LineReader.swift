@@ -88,6 +88,8 @@ struct LineReader {
       return i
     }
     while i < count {
+      i = skipPlainASCII(from: i)
+      guard i < count else { break }
       let b = bytes[i]
       if b == 0x0A { return i }
       if b < 0x80 {
@@ -98,6 +100,21 @@ struct LineReader {
         throw error(.invalidUTF8, "ill-formed UTF-8 byte 0x\(String(b, radix: 16)) (§4)",
                     lineStart: start, at: i)
       }
+    }
+    return i
+  }
+
+  /// Skips 8-byte words holding neither LF nor non-ASCII bytes.
+  @inline(__always)
+  private func skipPlainASCII(from start: Int) -> Int {
+    guard let base = bytes.baseAddress else { return start }
+    var i = start
+    while i + 8 <= bytes.count {
+      let word = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
+      let x = word ^ 0x0A0A_0A0A_0A0A_0A0A
+      let hasLF = (x &- 0x0101_0101_0101_0101) & ~x & 0x8080_8080_8080_8080
+      if (word & 0x8080_8080_8080_8080) | hasLF != 0 { break }
+      i += 8
     }
     return i
   }

@@ -33,6 +33,7 @@ extension Parser {
       }
     }
     var object = JSONObject()
+    object.reserveCapacity(8)  // a Nostr event has seven fields
     try parseObjectBody(depth: 0, level: 1, into: &object)
     return .object(object)
   }
@@ -120,9 +121,8 @@ extension Parser {
   func insert(_ key: String, _ value: JSONValue, into object: inout JSONObject, _ line: Line, _ at: Int)
     throws(TOONError)
   {
-    if strict && object.contains(key) {
+    if object.updateValue(value, forKey: key) != nil && strict {
       throw fail(.duplicateKey, "duplicate key \"\(key)\" (§14.3)", line, at)
     }
-    object[key] = value
   }
 }

@@ -43,8 +43,9 @@ extension Parser {
       let b = bytes[i]
       if b == 0x22 { return (String(decoding: out, as: UTF8.self), i + 1) }
       guard b == 0x5C else {
-        out.append(b)
-        i += 1
+        let run = i
+        while i < limit && bytes[i] != 0x22 && bytes[i] != 0x5C { i += 1 }
+        out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run..<i]))
         continue
       }
       guard i + 1 < limit else { throw unterminated(start, line) }
