@@ -16,7 +16,7 @@ struct DiskFullTests {
     defer { Mounts.unmount(directory.path) }
     // Ballast that we delete later to give space back.
     let ballast = directory.path + "/ballast"
-    FileManager.default.createFile(atPath: ballast, contents: Data(count: 512 * 1024))
+    #expect(FileManager.default.createFile(atPath: ballast, contents: Data(count: 512 * 1024)))
 
     let store = try SQLiteEventStore(dataDirectory: directory.path)
     defer { store.close() }

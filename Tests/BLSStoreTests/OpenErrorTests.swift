@@ -67,7 +67,7 @@ struct OpenErrorTests {
     let directory = TemporaryDirectory("notdir")
     defer { directory.remove() }
     let file = directory.path + "/plain-file"
-    FileManager.default.createFile(atPath: file, contents: Data("x".utf8))
+    #expect(FileManager.default.createFile(atPath: file, contents: Data("x".utf8)))
     expectOneLine(openError(file), code: "data_dir_not_directory", mentions: [file])
   }
 
@@ -86,8 +86,8 @@ struct OpenErrorTests {
   func notSQLite() throws {
     let directory = TemporaryDirectory("garbage")
     defer { directory.remove() }
-    FileManager.default.createFile(
-      atPath: directory.databasePath, contents: Data(String(repeating: "not a database\n", count: 400).utf8))
+    #expect(FileManager.default.createFile(
+      atPath: directory.databasePath, contents: Data(String(repeating: "not a database\n", count: 400).utf8)))
     expectOneLine(openError(directory.path), code: "not_a_database", mentions: [directory.databasePath, "backup"])
     // The file is left alone for the operator.
     #expect(try Data(contentsOf: URL(fileURLWithPath: directory.databasePath)).starts(with: Data("not a".utf8)))
