@@ -21,12 +21,14 @@ enum DataDirectory {
         throw StoreOpenError(
           code: "data_dir_missing",
           message:
-            "\(directory) does not exist (server runs as uid \(uid)); fix: mkdir -p \(directory) && chown \(uid) \(directory), or mount a writable volume there")
+            "\(directory) does not exist (server runs as uid \(uid)); fix: mkdir -p \(directory) && chown \(uid) \(directory), or mount a writable volume there"
+        )
       }
       throw StoreOpenError(
         code: "data_dir_not_writable",
         message:
-          "\(directory) cannot be read by uid \(uid) (\(reason)); fix: chown \(uid) \(directory) or mount a writable volume")
+          "\(directory) cannot be read by uid \(uid) (\(reason)); fix: chown \(uid) \(directory) or mount a writable volume"
+      )
     }
     guard (info.st_mode & S_IFMT) == S_IFDIR else {
       throw StoreOpenError(
@@ -42,7 +44,8 @@ enum DataDirectory {
         throw StoreOpenError(
           code: "database_not_writable",
           message:
-            "\(file) is not writable by uid \(uid) (\(lastError())); fix: chown \(uid) \(file) or mount a writable volume")
+            "\(file) is not writable by uid \(uid) (\(lastError())); fix: chown \(uid) \(file) or mount a writable volume"
+        )
       }
       close(fd)
     }
@@ -61,7 +64,8 @@ enum DataDirectory {
       throw StoreOpenError(
         code: "data_dir_not_writable",
         message:
-          "\(directory) is not writable by uid \(uid) (\(lastError())); fix: chown \(uid) \(directory) or mount a writable volume")
+          "\(directory) is not writable by uid \(uid) (\(lastError())); fix: chown \(uid) \(directory) or mount a writable volume"
+      )
     }
     close(fd)
     unlink(probe)

@@ -1,10 +1,11 @@
+import CSQLite
+import Nostr
+
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)
   import Darwin
 #endif
-import CSQLite
-import Nostr
 
 extension SQLiteEventStore {
   /// The writer connection: WAL so readers never block it, `synchronous=FULL` so a COMMIT
@@ -13,17 +14,17 @@ extension SQLiteEventStore {
     throws(SQLiteError)
   {
     try configureCommon(db, busyTimeout: options.busyTimeoutMilliseconds)
-      guard !inMemory else { return }
-      // The first statement that reads the file: a non-SQLite file fails here (SQLITE_NOTADB).
-      let mode = try db.texts("PRAGMA journal_mode = WAL")
-      guard mode == ["wal"] else {
-        throw SQLiteError(
-          resultCode: SQLITE_CANTOPEN,
-          message: "cannot use write-ahead logging on \(db.path) (journal_mode is \(mode.joined()))")
-      }
-      try db.execute("PRAGMA synchronous = FULL")
-      // After a checkpoint, keep at most 64 MiB of WAL file around.
-      try db.execute("PRAGMA journal_size_limit = 67108864")
+    guard !inMemory else { return }
+    // The first statement that reads the file: a non-SQLite file fails here (SQLITE_NOTADB).
+    let mode = try db.texts("PRAGMA journal_mode = WAL")
+    guard mode == ["wal"] else {
+      throw SQLiteError(
+        resultCode: SQLITE_CANTOPEN,
+        message: "cannot use write-ahead logging on \(db.path) (journal_mode is \(mode.joined()))")
+    }
+    try db.execute("PRAGMA synchronous = FULL")
+    // After a checkpoint, keep at most 64 MiB of WAL file around.
+    try db.execute("PRAGMA journal_size_limit = 67108864")
   }
 
   /// A read-only connection to the same file, for one reader thread at a time.
@@ -80,17 +81,20 @@ extension SQLiteEventStore {
       return StoreOpenError(
         code: "schema_too_new",
         message:
-          "\(file) has schema version \(version), newer than this release understands (\(Schema.currentVersion)); fix: run the newer release or restore a backup")
+          "\(file) has schema version \(version), newer than this release understands (\(Schema.currentVersion)); fix: run the newer release or restore a backup"
+      )
     case .refused(.foreignDatabase(let tables)):
       return StoreOpenError(
         code: "foreign_database",
         message:
-          "\(file) is another application's SQLite database (tables: \(tables.joined(separator: ", "))); fix: point DATA_DIR at a directory of its own")
+          "\(file) is another application's SQLite database (tables: \(tables.joined(separator: ", "))); fix: point DATA_DIR at a directory of its own"
+      )
     case .refused(.incompatibleEventsTable(let missing)):
       return StoreOpenError(
         code: "incompatible_schema",
         message:
-          "\(file) has an events table without the columns \(missing.joined(separator: ", ")); fix: point DATA_DIR at a directory of its own")
+          "\(file) has an events table without the columns \(missing.joined(separator: ", ")); fix: point DATA_DIR at a directory of its own"
+      )
     case .sqlite(let error):
       let detail = error.detail
       switch error.primaryCode {
@@ -98,17 +102,20 @@ extension SQLiteEventStore {
         return StoreOpenError(
           code: "not_a_database",
           message:
-            "\(file) is not a SQLite database (\(detail)); fix: move it away (a new one is created) or restore it from a backup")
+            "\(file) is not a SQLite database (\(detail)); fix: move it away (a new one is created) or restore it from a backup"
+        )
       case SQLITE_CORRUPT:
         return StoreOpenError(
           code: "corrupt",
           message:
-            "\(file) is corrupt (\(detail)); fix: restore it from a backup, or salvage it with: sqlite3 \(file) .recover | sqlite3 recovered.db")
+            "\(file) is corrupt (\(detail)); fix: restore it from a backup, or salvage it with: sqlite3 \(file) .recover | sqlite3 recovered.db"
+        )
       case SQLITE_READONLY, SQLITE_PERM, SQLITE_CANTOPEN:
         return StoreOpenError(
           code: "database_not_writable",
           message:
-            "\(file) cannot be opened for writing by uid \(uid) (\(detail)); fix: chown \(uid) \(file) and its directory, or mount a writable volume")
+            "\(file) cannot be opened for writing by uid \(uid) (\(detail)); fix: chown \(uid) \(file) and its directory, or mount a writable volume"
+        )
       default:
         return StoreOpenError(code: "sqlite", message: "\(file): \(error)")
       }

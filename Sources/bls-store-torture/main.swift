@@ -1,3 +1,6 @@
+import BLSStore
+import Nostr
+
 // bls-store-torture: the child process of the crash test (Tests/BLSStoreTests/CrashTests).
 //
 //   bls-store-torture <data-dir> <threads> [<events-per-thread>]
@@ -10,8 +13,6 @@
 #if canImport(Glibc)
   import Glibc
 #endif
-import BLSStore
-import Nostr
 
 /// Writes `text` to standard error with one write(2).
 func printError(_ text: String) {

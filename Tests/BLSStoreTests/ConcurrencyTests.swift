@@ -92,7 +92,8 @@ struct ConcurrencyTests {
     store.close()
     try withRawDatabase(directory.databasePath) { db throws in
       try db.execute(
-        "CREATE TRIGGER poison BEFORE INSERT ON events WHEN NEW.content = 'poison' BEGIN SELECT RAISE(ABORT, 'poisoned'); END")
+        "CREATE TRIGGER poison BEFORE INSERT ON events WHEN NEW.content = 'poison' BEGIN SELECT RAISE(ABORT, 'poisoned'); END"
+      )
     }
 
     // Deterministic: one batch of three through the writer itself.

@@ -58,7 +58,8 @@ struct CrashTests {
   @Test("20 random SIGKILLs of an 8-thread writer: every printed id is present, integrity ok")
   func killNine() throws {
     guard let binary = TortureBinary.path else {
-      Issue.record("bls-store-torture not found next to the test executable; build it (swift build) or set BLS_STORE_TORTURE")
+      Issue.record(
+        "bls-store-torture not found next to the test executable; build it (swift build) or set BLS_STORE_TORTURE")
       return
     }
     let directory = TemporaryDirectory("crash")
@@ -67,7 +68,8 @@ struct CrashTests {
     var generator = SystemRandomNumberGenerator()
     for iteration in 0..<20 {
       // Early kills land in open/migration, later ones mid-batch or mid-fsync.
-      let delay = iteration < 3 ? Int.random(in: 1...15, using: &generator) : Int.random(in: 20...300, using: &generator)
+      let delay =
+        iteration < 3 ? Int.random(in: 1...15, using: &generator) : Int.random(in: 20...300, using: &generator)
       let run = try runAndKill(binary, directory: directory.path, threads: 8, milliseconds: delay)
       #expect(run.killed, "iteration \(iteration): the child exited by itself: \(run.stderr)")
       #expect(run.ids.allSatisfy { $0.utf8.count == 64 }, "iteration \(iteration): torn line")
@@ -82,7 +84,8 @@ struct CrashTests {
         let found = Set(try store.query([NostrFilter(ids: ids)]).map(\.id))
         missing += ids.filter { !found.contains($0) }
       }
-      #expect(missing.isEmpty, "iteration \(iteration) (killed after \(delay) ms): \(missing.count) acknowledged events lost")
+      #expect(
+        missing.isEmpty, "iteration \(iteration) (killed after \(delay) ms): \(missing.count) acknowledged events lost")
     }
     print("crash test: \(acknowledged.count) acknowledged events over 20 kills, none lost")
     #expect(acknowledged.count > 100, "the child acknowledged too little to prove anything")

@@ -52,7 +52,10 @@ struct MigrationTests {
     let underscoreNew = Events.make(createdAt: 31, kind: 30023, tags: [["title", "t"], ["d", "a_b"]])
     let noD = Events.make(createdAt: 40, kind: 30023, tags: [["title", "none"]])
     let emptyD = Events.make(createdAt: 41, kind: 30023, tags: [["d", ""]])
-    let all = [note, reaction] + profiles + [tieHigh, tieLow, percent, percentLookalike, underscoreOld, underscoreNew, noD, emptyD]
+    let all =
+      [note, reaction] + profiles + [
+        tieHigh, tieLow, percent, percentLookalike, underscoreOld, underscoreNew, noD, emptyD,
+      ]
     try Self.writeReferenceFile(directory.databasePath, all)
 
     let store = try SQLiteEventStore(dataDirectory: directory.path)

@@ -59,7 +59,8 @@ struct OpenErrorTests {
   @Test("a missing directory names itself, the uid and the fix")
   func missing() {
     let path = "/nonexistent-bls-\(UUID().uuidString)/data"
-    expectOneLine(openError(path), code: "data_dir_missing", mentions: [path, "uid \(geteuid())", "chown \(geteuid())"])
+    expectOneLine(
+      openError(path), code: "data_dir_missing", mentions: [path, "uid \(geteuid())", "chown \(geteuid())"])
   }
 
   @Test("a file where the directory should be")
@@ -86,8 +87,9 @@ struct OpenErrorTests {
   func notSQLite() throws {
     let directory = TemporaryDirectory("garbage")
     defer { directory.remove() }
-    #expect(FileManager.default.createFile(
-      atPath: directory.databasePath, contents: Data(String(repeating: "not a database\n", count: 400).utf8)))
+    #expect(
+      FileManager.default.createFile(
+        atPath: directory.databasePath, contents: Data(String(repeating: "not a database\n", count: 400).utf8)))
     expectOneLine(openError(directory.path), code: "not_a_database", mentions: [directory.databasePath, "backup"])
     // The file is left alone for the operator.
     #expect(try Data(contentsOf: URL(fileURLWithPath: directory.databasePath)).starts(with: Data("not a".utf8)))

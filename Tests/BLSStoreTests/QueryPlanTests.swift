@@ -7,19 +7,30 @@ import Testing
 struct QueryPlanTests {
   static let shapes: [(String, [NostrFilter], expected: String)] = [
     ("id", [NostrFilter(ids: [Events.hex()])], "SEARCH events USING INDEX sqlite_autoindex_events_1 (id=?)"),
-    ("authors", [NostrFilter(authors: [Events.alice])], "SEARCH events USING INDEX events_pubkey_kind_created (pubkey=?)"),
+    (
+      "authors", [NostrFilter(authors: [Events.alice])],
+      "SEARCH events USING INDEX events_pubkey_kind_created (pubkey=?)"
+    ),
     (
       "authors+kinds", [NostrFilter(authors: [Events.alice], kinds: [0, 3])],
       "SEARCH events USING INDEX events_pubkey_kind_created (pubkey=? AND kind=?)"
     ),
     ("kinds", [NostrFilter(kinds: [1])], "SEARCH events USING INDEX events_kind_created (kind=?)"),
-    ("kinds+since", [NostrFilter(kinds: [1], since: 5)], "SEARCH events USING INDEX events_kind_created (kind=? AND created_at>?)"),
+    (
+      "kinds+since", [NostrFilter(kinds: [1], since: 5)],
+      "SEARCH events USING INDEX events_kind_created (kind=? AND created_at>?)"
+    ),
     ("#e", [NostrFilter(tags: ["e": [Events.hex()]])], "SEARCH event_tags USING PRIMARY KEY (name=? AND value=?)"),
-    ("#p+kinds", [NostrFilter(kinds: [7], tags: ["p": [Events.bob]])], "SEARCH event_tags USING PRIMARY KEY (name=? AND value=?)"),
+    (
+      "#p+kinds", [NostrFilter(kinds: [7], tags: ["p": [Events.bob]])],
+      "SEARCH event_tags USING PRIMARY KEY (name=? AND value=?)"
+    ),
     ("since", [NostrFilter(since: 10, limit: 10)], "SEARCH events USING INDEX idx_events_created_at (created_at>?)"),
     ("limit only", [NostrFilter(limit: 10)], "SCAN events USING INDEX idx_events_created_at"),
-    ("two filters", [NostrFilter(ids: [Events.hex()]), NostrFilter(authors: [Events.bob], kinds: [1])],
-     "SEARCH events USING INDEX events_pubkey_kind_created (pubkey=? AND kind=?)"),
+    (
+      "two filters", [NostrFilter(ids: [Events.hex()]), NostrFilter(authors: [Events.bob], kinds: [1])],
+      "SEARCH events USING INDEX events_pubkey_kind_created (pubkey=? AND kind=?)"
+    ),
   ]
 
   @Test("uses the expected index", arguments: 0..<shapes.count)

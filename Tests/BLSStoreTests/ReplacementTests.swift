@@ -57,7 +57,8 @@ struct ReplacementTests {
     }
   }
 
-  @Test("regular and ephemeral kinds are all kept", arguments: [1, 4, 7, 1984, 9999, 20000, 23194, 29999, 40000, 65535])
+  @Test(
+    "regular and ephemeral kinds are all kept", arguments: [1, 4, 7, 1984, 9999, 20000, 23194, 29999, 40000, 65535])
   func regular(kind: Int) throws {
     let store = try SQLiteEventStore(databasePath: nil)
     defer { store.close() }

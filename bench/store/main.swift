@@ -1,3 +1,6 @@
+import BLSStore
+import Nostr
+
 // bls-store-bench: durable stores per second, group commit against one commit per event.
 //
 //   swift run -c release bls-store-bench [--dir DIR] [--writers 1,4,16,64] [--seconds 3]
@@ -10,8 +13,6 @@
 #if canImport(Glibc)
   import Glibc
 #endif
-import BLSStore
-import Nostr
 
 /// Writes `text` to standard error with one write(2).
 func printError(_ text: String) {
@@ -142,8 +143,10 @@ let settings = parseSettings()
 mkdir(settings.directory, 0o755)
 print("bls-store-bench: \(settings.directory), \(format(settings.seconds, 1)) s per run, WAL + synchronous=FULL")
 print(
-  [pad("writers", 7), pad("mode", 18), pad("stores/s", 9), pad("commits", 8), pad("mean batch", 10),
-   pad("max batch", 9), pad("ms/commit", 9), pad("speed-up", 8)].joined(separator: " "))
+  [
+    pad("writers", 7), pad("mode", 18), pad("stores/s", 9), pad("commits", 8), pad("mean batch", 10),
+    pad("max batch", 9), pad("ms/commit", 9), pad("speed-up", 8),
+  ].joined(separator: " "))
 for writers in settings.writers {
   let single = run(writers: writers, maxBatch: 1, settings: settings)
   let group = run(writers: writers, maxBatch: 1024, settings: settings)
@@ -151,9 +154,11 @@ for writers in settings.writers {
     let stats = result.statistics
     let speedUp = name == "group-commit" ? format(group.storesPerSecond / single.storesPerSecond, 1) + "x" : ""
     print(
-      [pad(String(writers), 7), pad(name, 18), pad(format(result.storesPerSecond, 0), 9),
-       pad(String(stats.commits), 8), pad(format(stats.meanBatch, 1), 10), pad(String(stats.maxBatch), 9),
-       pad(format(stats.meanCommitMilliseconds, 2), 9), pad(speedUp, 8)].joined(separator: " "))
+      [
+        pad(String(writers), 7), pad(name, 18), pad(format(result.storesPerSecond, 0), 9),
+        pad(String(stats.commits), 8), pad(format(stats.meanBatch, 1), 10), pad(String(stats.maxBatch), 9),
+        pad(format(stats.meanCommitMilliseconds, 2), 9), pad(speedUp, 8),
+      ].joined(separator: " "))
     if result.failures > 0 { print("  \(result.failures) stores failed") }
   }
   print("  batch histogram (group commit): \(group.statistics)")

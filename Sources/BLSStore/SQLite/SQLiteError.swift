@@ -20,7 +20,8 @@ struct SQLiteError: Error, Sendable, Equatable, CustomStringConvertible {
 
   /// Reads the current error of `db` (`sqlite3_extended_errcode`, `sqlite3_errmsg`).
   init(db: OpaquePointer?, resultCode: Int32, context: String) {
-    let text = db.flatMap { sqlite3_errmsg($0) }.map { String(cString: $0) }
+    let text =
+      db.flatMap { sqlite3_errmsg($0) }.map { String(cString: $0) }
       ?? String(cString: sqlite3_errstr(resultCode))
     let extended = db.map { sqlite3_extended_errcode($0) } ?? resultCode
     self.resultCode = (extended & 0xFF) == (resultCode & 0xFF) ? extended : resultCode

@@ -1,9 +1,10 @@
+import Nostr
+
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)
   import Darwin
 #endif
-import Nostr
 
 /// The single writer: request threads queue events and block; one writer thread takes every
 /// event waiting at that moment, commits them in one transaction (one fsync), and wakes their
