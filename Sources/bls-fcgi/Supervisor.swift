@@ -56,6 +56,9 @@ struct Supervisor {
     }
   }
 
+  /// Children that died unexpectedly, whose process groups ``stopAll()`` still clears.
+  private var lost: [SupervisorChild] = []
+
   /// Reaps; returns the supervised children that exited (and forgets them).
   mutating func reap() -> [(SupervisorChild, ChildExit)] {
     reapAll()
@@ -68,7 +71,16 @@ struct Supervisor {
       exited.append((child, exit))
       nginx = nil
     }
+    lost += exited.map(\.0)
     return exited
+  }
+
+  /// Kills whatever is left in `child`'s process group: nginx workers outlive a master that
+  /// was killed, and would keep the port open.
+  private func killGroup(of child: SupervisorChild) {
+    if kill(-child.pid, SIGKILL) == 0 {
+      FastCGIServer.log("killed what was left of \(child.name)'s process group")
+    }
   }
 
   /// Stops nginx, then the responder, within the budget. Returns whether the responder
@@ -81,8 +93,11 @@ struct Supervisor {
       let nginxDeadline = min(deadline - 2500, FastCGIServer.monotonicMillis() + 6000)
       let exit = waitFor(nginx, until: nginxDeadline) ?? forceStop(nginx, until: nginxDeadline + 500)
       if let exit, !exit.succeeded { FastCGIServer.log("nginx \(exit)") }
+      killGroup(of: nginx)
       self.nginx = nil
     }
+    for child in lost where child.name == "nginx" { killGroup(of: child) }
+    lost.removeAll()
     guard let responder else { return true }
     FastCGIServer.log("stopping the responder (SIGTERM): draining requests, checkpointing the database")
     responder.send(SIGTERM)

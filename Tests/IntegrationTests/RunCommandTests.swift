@@ -1,0 +1,131 @@
+import Foundation
+import JSON
+import Testing
+
+/// `bls-fcgi run` as the container's PID 1: fail fast on bad configuration, exit non-zero
+/// when a child dies, stop cleanly and quickly on SIGTERM.
+@Suite("bls-fcgi run")
+struct RunCommandTests {
+  static let profile = PaymentCase.environment(profile: "defaults")
+
+  @Test("a bad variable: its one-line error, exit 1, nginx never started")
+  func badConfiguration() throws {
+    let directory = TestEnvironment.temporaryDirectory("badcfg")
+    defer { try? FileManager.default.removeItem(at: directory) }
+    var variables = Self.profile
+    variables["NOSTR_SECRET_KEY"] = "abcdef123456"
+    let port = TestEnvironment.freePort()
+    variables["BLS_PORT"] = String(port)
+    let runtime = directory.appendingPathComponent("rt").path
+    let run = try ChildProcess(
+      TestEnvironment.binary, ["run", "--listen-address", "127.0.0.1", "--runtime-dir", runtime],
+      environment: TestEnvironment.childEnvironment(variables), logDirectory: directory, name: "run")
+    #expect(run.waitForExit(seconds: 10) == 1)
+    let lines = run.stderr.split(separator: "\n")
+    #expect(lines.count == 1, "\(run.stderr)")
+    #expect(lines.first?.hasPrefix("ERROR: NOSTR_SECRET_KEY: ") == true, "\(run.stderr)")
+    #expect(!run.stderr.contains("abcdef123456"), "the bad secret is not echoed")
+    #expect(!FileManager.default.fileExists(atPath: runtime), "nothing was prepared for nginx")
+    #expect((try? HTTPConnection(port: port)) == nil, "nothing listens on BLS_PORT")
+  }
+
+  @Test("an unusable DATA_DIR: one line naming it, exit 1, nginx never started")
+  func missingDataDirectory() throws {
+    let directory = TestEnvironment.temporaryDirectory("nodata")
+    defer { try? FileManager.default.removeItem(at: directory) }
+    var variables = Self.profile
+    let port = TestEnvironment.freePort()
+    variables["BLS_PORT"] = String(port)
+    variables["DATA_DIR"] = directory.appendingPathComponent("missing").path
+    let run = try ChildProcess(
+      TestEnvironment.binary,
+      ["run", "--listen-address", "127.0.0.1", "--runtime-dir", directory.appendingPathComponent("rt").path],
+      environment: TestEnvironment.childEnvironment(variables), logDirectory: directory, name: "run")
+    #expect(run.waitForExit(seconds: 10) == 1)
+    let lines = run.stderr.split(separator: "\n")
+    #expect(lines.count == 1, "\(run.stderr)")
+    #expect(lines.first?.hasPrefix("ERROR: DATA_DIR: ") == true, "\(run.stderr)")
+    #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("rt/nginx.pid").path))
+    #expect((try? HTTPConnection(port: port)) == nil, "nginx never listened")
+  }
+
+  @Test("SIGTERM: nginx stops gracefully, the responder drains, exit 0 well inside 10 s")
+  func sigterm() throws {
+    let stack = try RunningStack("term", variables: Self.profile)
+    let nginx = try #require(stack.childPID("nginx"))
+    let responder = try #require(stack.childPID("responder"))
+    #expect(try stack.connect().request("GET", "/health").status == 200)
+    let started = Date()
+    stack.process.signal(SIGTERM)
+    #expect(stack.process.waitForExit(seconds: 10) == 0, "\(stack.process.stderr)")
+    #expect(Date().timeIntervalSince(started) < 5)
+    #expect(kill(nginx, 0) != 0, "nginx is gone")
+    #expect(kill(responder, 0) != 0, "the responder is gone")
+    let log = stack.process.stderr
+    let nginxStop = try #require(log.range(of: "stopping nginx gracefully"))
+    let responderStop = try #require(log.range(of: "stopping the responder"))
+    #expect(nginxStop.lowerBound < responderStop.lowerBound, "nginx stops before the responder drains")
+    #expect(log.contains("database checkpointed and closed"))
+    let wal = stack.dataDirectory.appendingPathComponent("events.db-wal").path
+    let walSize = (try? FileManager.default.attributesOfItem(atPath: wal)[.size] as? Int) ?? 0
+    #expect(walSize == 0, "the WAL was checkpointed into events.db")
+  }
+
+  @Test("the responder dies: run stops nginx and exits non-zero", arguments: ["responder", "nginx"])
+  func childDies(_ victim: String) throws {
+    let stack = try RunningStack("die-\(victim)", variables: Self.profile)
+    let pid = try #require(stack.childPID(victim))
+    let other = try #require(stack.childPID(victim == "nginx" ? "responder" : "nginx"))
+    kill(pid, SIGKILL)
+    let status = stack.process.waitForExit(seconds: 10)
+    #expect(status != nil && status != 0, "\(stack.process.stderr)")
+    #expect(stack.process.stderr.contains("\(victim) was killed by signal 9 unexpectedly"))
+    #expect(ChildProcess.waitUntil(seconds: 5) { kill(other, 0) != 0 }, "the other child was stopped too")
+    #expect((try? HTTPConnection(port: stack.port)) == nil, "nothing listens any more: \(stack.process.stderr)")
+  }
+
+  @Test("nginx/bls.conf.template is the template built into the binary")
+  func templateInSync() throws {
+    let directory = TestEnvironment.temporaryDirectory("tpl")
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let print = try ChildProcess(
+      TestEnvironment.binary, ["run", "--print-nginx-template"], environment: TestEnvironment.childEnvironment([:]),
+      logDirectory: directory, name: "print")
+    #expect(print.waitForExit(seconds: 10) == 0)
+    let file = try String(
+      contentsOf: TestEnvironment.repositoryRoot.appendingPathComponent("nginx/bls.conf.template"), encoding: .utf8)
+    #expect(print.stdout == file, "regenerate Sources/bls-fcgi/RunNginxTemplate.swift from nginx/bls.conf.template")
+  }
+
+  @Test("the rendered configuration: port, socket, limit, paths under the runtime directory")
+  func renderedConfiguration() throws {
+    let directory = TestEnvironment.temporaryDirectory("render")
+    defer { try? FileManager.default.removeItem(at: directory) }
+    var variables = Self.profile
+    variables["BLS_PORT"] = "3999"
+    variables["BLS_MAX_EVENT_BYTES"] = "3000"
+    let runtime = directory.appendingPathComponent("rt").path
+    let render = try ChildProcess(
+      TestEnvironment.binary, ["run", "--print-nginx-config", "--runtime-dir", runtime],
+      environment: TestEnvironment.childEnvironment(variables), logDirectory: directory, name: "render")
+    #expect(render.waitForExit(seconds: 10) == 0, "\(render.stderr)")
+    let config = render.stdout
+    #expect(config.contains("listen 3999;"))
+    #expect(config.contains("server unix:\(runtime)/bls.sock;"))
+    #expect(config.contains("client_max_body_size \((3000 + 2) / 3 * 4 + 16384);"))
+    #expect(config.contains("pid \(runtime)/nginx.pid;"))
+    #expect(config.contains("server_tokens off;"))
+    #expect(!config.contains("{{"), "every placeholder is filled")
+    for line in config.split(separator: "\n") where line.contains("_temp_path") {
+      #expect(line.contains(runtime), "temp path outside the runtime directory: \(line)")
+    }
+    // nginx itself accepts it.
+    try FileManager.default.createDirectory(atPath: runtime, withIntermediateDirectories: true)
+    let file = directory.appendingPathComponent("nginx.conf").path
+    try config.write(toFile: file, atomically: true, encoding: .utf8)
+    let test = try ChildProcess(
+      TestEnvironment.nginx, ["-t", "-p", runtime + "/", "-c", file, "-e", "stderr"],
+      environment: TestEnvironment.childEnvironment([:]), logDirectory: directory, name: "nginx-t")
+    #expect(test.waitForExit(seconds: 10) == 0, "\(test.stderr)")
+  }
+}
