@@ -320,10 +320,20 @@ echo "== the event outlives the container"
 B="$PREFIX-b"
 PORT=$(free_port)
 # shellcheck disable=SC2046
-docker run -d --name "$B" -p "127.0.0.1:$PORT:3100" -v "$VOL:/data" --health-interval 1s \
+# A short health interval shows Docker's own start → healthy time (the first check runs one
+# interval after the start).
+docker create --name "$B" -p "127.0.0.1:$PORT:3100" -v "$VOL:/data" --health-interval 100ms \
   $(identity_env) -e NOSTR_SECRET_KEY="$SECRET" "$IMAGE" >/dev/null && CONTAINERS+=("$B")
-if wait_healthy "$B" 30; then pass "a new container on the same volume becomes healthy"; else
-  fail "a new container on the same volume becomes healthy"; show_logs "$B"; fi
+start=$(now_ms)
+docker start "$B" >/dev/null
+if wait_healthy "$B" 30; then
+  healthy_ms=$(($(now_ms) - start))
+  pass "a new container on the same volume becomes healthy"
+  info "docker start → Docker says healthy (--health-interval 100ms): $healthy_ms ms"
+  check "cold start to Docker's healthy < 1 s ($healthy_ms ms)" test "$healthy_ms" -lt 1000
+else
+  fail "a new container on the same volume becomes healthy"; show_logs "$B"
+fi
 docker stop -t 10 "$B" >/dev/null
 mkdir -p "$TMP/copy"
 docker cp "$B:/data/." "$TMP/copy/" >/dev/null 2>&1
@@ -361,20 +371,35 @@ answer=$(post_payment "$PORT" "$TMP/payload2.json" 2>&1)
 same "$(json 'd["accept"]' <<<"$answer" 2>&1)" True "a payment is accepted and stored on the read-only root ($answer)"
 
 echo "== supervision: a dead child stops the container with a non-zero code"
-# kill_child NAME PATTERN: SIGKILLs the process whose command line matches, from the host.
+# kill_child NAME PATTERN: SIGKILLs, from the host, the container's process whose command
+# line matches. Returns 2 when the engine's pids are not this host's (Docker Desktop, a
+# remote engine): the host process with that number is then checked, never killed.
 kill_child() {
   local pid
   pid=$(docker top "$1" -eo pid,args | awk -v p="$2" 'NR > 1 && $0 ~ p { print $1; exit }')
   [ -n "$pid" ] || { echo "no process matching $2"; return 1; }
-  kill -9 "$pid" 2>/dev/null || { echo "cannot signal host pid $pid (engine in a VM?)"; return 2; }
-}
-if out=$(kill_child "$C" "nginx: master"); then
-  if wait_exit "$C" 10; then
-    code=$(inspect "$C" '{{.State.ExitCode}}')
-    check "nginx killed → the container exits non-zero (exit $code)" test "$code" -ne 0
-  else
-    fail "nginx killed → the container exits (still running after 10 s)"
+  if ! tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q "$2"; then
+    echo "pid $pid is not visible on this host (engine in a VM or remote)"; return 2
   fi
+  kill -9 "$pid" 2>/dev/null || { echo "cannot signal pid $pid"; return 1; }
+}
+# expect_dead_exit NAME WHAT: the container stops within 10 s with a non-zero code.
+expect_dead_exit() {
+  if wait_exit "$1" 10; then
+    code=$(inspect "$1" '{{.State.ExitCode}}')
+    check "$2 → the container exits non-zero (exit $code)" test "$code" -ne 0
+  else
+    fail "$2 → the container exits (still running after 10 s)"
+  fi
+}
+out=$(kill_child "$C" "nginx: master"); rc=$?
+if [ $rc = 0 ]; then
+  expect_dead_exit "$C" "nginx killed (SIGKILL)"
+elif [ $rc = 2 ]; then
+  # Portable fallback: nginx told to stop through its own pid file.
+  info "$out: stopping nginx with docker exec … nginx -s stop instead"
+  docker exec "$C" /usr/sbin/nginx -p /tmp/bls/ -c /tmp/bls/nginx.conf -e stderr -s stop >/dev/null 2>&1
+  expect_dead_exit "$C" "nginx stopped behind the supervisor's back"
 else
   fail "kill nginx from the host: $out"
 fi
@@ -384,13 +409,11 @@ D="$PREFIX-d"
 docker run -d --name "$D" -v "$VOL2:/data" --health-interval 1s $(identity_env) \
   -e NOSTR_SECRET_KEY="$SECRET" "$IMAGE" >/dev/null && CONTAINERS+=("$D")
 wait_healthy "$D" 30 >/dev/null
-if out=$(kill_child "$D" "bls-fcgi serve"); then
-  if wait_exit "$D" 10; then
-    code=$(inspect "$D" '{{.State.ExitCode}}')
-    check "responder killed → the container exits non-zero (exit $code)" test "$code" -ne 0
-  else
-    fail "responder killed → the container exits (still running after 10 s)"
-  fi
+out=$(kill_child "$D" "bls-fcgi serve"); rc=$?
+if [ $rc = 0 ]; then
+  expect_dead_exit "$D" "responder killed (SIGKILL)"
+elif [ $rc = 2 ]; then
+  info "SKIPPED responder kill: $out"
 else
   fail "kill the responder from the host: $out"
 fi
