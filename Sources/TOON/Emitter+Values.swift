@@ -18,6 +18,10 @@ extension Emitter {
       } else {
         writeArray(items, depth: 0, tabularAllowed: true)
       }
+    case .string(let string) where string.unicodeScalars.first == "\u{FEFF}":
+      // Unquoted, it would read as a byte-order mark, which decoders drop (§12).
+      startLine(depth: 0)
+      writeQuoted(string)
     default:
       startLine(depth: 0)
       writePrimitive(value)

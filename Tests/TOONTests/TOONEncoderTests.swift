@@ -64,6 +64,12 @@ import Testing
     #expect(encode([1, "a"]) == "[2]: 1,a")
   }
 
+  @Test func rootStringStartingWithByteOrderMarkIsQuoted() throws {
+    let value: JSONValue = "\u{FEFF}x"
+    #expect(encode(value) == "\"\u{FEFF}x\"")
+    #expect(try TOONDecoder().decode(Array(encode(value).utf8)) == value)
+  }
+
   @Test func allFormsRoundTrip() throws {
     let value: JSONValue = [
       "servers": ["a": ["host": "x", "port": 1], "b": ["host": "y", "port": 2]],
