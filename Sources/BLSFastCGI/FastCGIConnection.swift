@@ -100,6 +100,8 @@ final class FastCGIConnection: @unchecked Sendable {
     switch readBody(expected: expected, limit: limit) {
     case .body(let body): return (handler(params.request(body: body)), true)
     case .tooLarge: return (payloadTooLarge(limit), false)
+    case .lengthMismatch(let received):
+      return (Self.badRequest("body has \(received) bytes but CONTENT_LENGTH says \(expected ?? 0)"), false)
     case .failed: return (nil, false)
     }
   }
@@ -107,6 +109,9 @@ final class FastCGIConnection: @unchecked Sendable {
   private enum BodyRead {
     case body([UInt8])
     case tooLarge
+    /// The stream ended cleanly with a length other than `CONTENT_LENGTH`.
+    case lengthMismatch(Int)
+    /// A read error or timeout: the web server is gone or stalled.
     case failed
   }
 
@@ -127,7 +132,7 @@ final class FastCGIConnection: @unchecked Sendable {
       if count < wanted { break }
     }
     if FCGX_GetError(request.pointee.in) != 0 { return .failed }
-    if let expected, body.count != expected { return .failed }
+    if let expected, body.count != expected { return .lengthMismatch(body.count) }
     return .body(body)
   }
 

@@ -1,0 +1,196 @@
+import Foundation
+import JSON
+import Testing
+
+/// `bls-fcgi serve` spoken to directly in FastCGI records: keep-conn, limits, broken input,
+/// hang-ups and signals.
+@Suite("bls-fcgi serve over raw FastCGI")
+struct ServeTests {
+  /// The default body limit: the base64 of 65536 bytes plus 16 KiB.
+  static let limit = (65536 + 2) / 3 * 4 + 16384
+
+  /// An accepted payment of the defaults profile (its body, its event id).
+  static let acceptedPayment: (body: [UInt8], eventID: String) = {
+    let testCase = PaymentCase.cases(profile: "defaults").first {
+      $0.json["expect"]?["status"] == 200 && $0.json["stores_event"] != nil
+    }!
+    return (testCase.body, testCase.json["stores_event"]!.stringValue!)
+  }()
+
+  @Test("FCGI_KEEP_CONN: several requests on one connection; without it the connection closes")
+  func keepConnection() throws {
+    let responder = try ServingResponder("keep")
+    let client = try responder.connect()
+    for _ in 0..<3 {
+      let answer = try client.request(FastCGIClient.request(method: "GET", uri: "/health?probe=1"))
+      #expect(answer.status == 200)
+      #expect(answer.json?["status"] == "healthy")
+      #expect(answer.headers["content-type"] == "application/json")
+      #expect(answer.headers["content-length"] == String(answer.body.count))
+    }
+    let once = try responder.connect()
+    let answer = try once.request(FastCGIClient.request(method: "GET", uri: "/health", keepConnection: false))
+    #expect(answer.status == 200)
+    #expect(once.isClosedByPeer())
+  }
+
+  @Test("a declared body over the limit is answered 413 at once, unread, and the connection closed")
+  func declaredTooLarge() throws {
+    let responder = try ServingResponder("413")
+    let client = try responder.connect()
+    // Headers only: the body never comes. A responder that tried to read it would hang.
+    let head = FastCGIClient.beginRequest(keepConnection: true)
+      + FastCGIClient.stream(.params, FastCGIClient.encodeParams([
+        ("REQUEST_METHOD", "POST"), ("REQUEST_URI", "/handle-payment"), ("CONTENT_LENGTH", String(Self.limit + 1)),
+      ]))
+    let answer = try client.request(head)
+    #expect(answer.status == 413)
+    #expect(answer.json?["accept"] == false)
+    #expect(answer.json?["code"] == "F00")
+    #expect(answer.json?["message"]?.stringValue?.contains(String(Self.limit)) == true)
+    #expect(client.isClosedByPeer())
+  }
+
+  @Test("a body over the limit without CONTENT_LENGTH is cut at the limit and answered 413")
+  func undeclaredTooLarge() throws {
+    let responder = try ServingResponder("413b")
+    let client = try responder.connect()
+    let request = FastCGIClient.beginRequest(keepConnection: true)
+      + FastCGIClient.stream(.params, FastCGIClient.encodeParams([("REQUEST_METHOD", "POST"), ("REQUEST_URI", "/handle-payment")]))
+      + FastCGIClient.stream(.stdin, [UInt8](repeating: 0x20, count: Self.limit + 10))
+    let answer = try client.request(request)
+    #expect(answer.status == 413)
+    #expect(answer.json?["code"] == "F00")
+  }
+
+  @Test("a body whose length differs from CONTENT_LENGTH is a JSON 400")
+  func lengthMismatch() throws {
+    let responder = try ServingResponder("len")
+    let answer = try responder.connect().request(
+      FastCGIClient.request(method: "POST", uri: "/handle-payment", body: Array("{\"a\":1}".utf8), contentLength: 3))
+    #expect(answer.status == 400)
+    #expect(answer.json?["code"] == "F00")
+  }
+
+  @Test("malformed FastCGI input never crashes or wedges the responder (one worker)")
+  func malformedInput() throws {
+    let responder = try ServingResponder("bad", options: ["--workers", "1", "--io-timeout", "1"])
+    let broken: [[UInt8]] = [
+      [],
+      Array("GET / HTTP/1.1\r\nHost: x\r\n\r\n".utf8),
+      [UInt8](repeating: 0xff, count: 64),
+      [2, 1, 0, 1, 0, 8, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0],
+      FastCGIClient.record(.beginRequest, [0, 99, 1, 0, 0, 0, 0, 0]),
+      FastCGIClient.record(.stdin, Array("no begin".utf8)),
+      FastCGIClient.beginRequest(keepConnection: true) + FastCGIClient.record(.params, [0x7f, 0x7f, 65, 66]),
+      FastCGIClient.beginRequest(keepConnection: true)
+        + FastCGIClient.record(.params, [0x80, 0xff, 0xff, 0xff, 1, 65, 66]) + FastCGIClient.record(.params, []),
+      Array(FastCGIClient.request(method: "GET", uri: "/health").prefix(13)),
+    ]
+    for (index, bytes) in broken.enumerated() {
+      let client = try FastCGIClient(socket: responder.socketPath, timeoutSeconds: 4)
+      try? client.send(bytes)
+      // The responder answers or hangs up within its I/O timeout (1 s); it never keeps the
+      // worker. A client-side timeout would show up as "recv: Resource temporarily unavailable".
+      let sent = Date()
+      do {
+        _ = try client.readResponse()
+      } catch {
+        #expect("\(error)".contains("closed"), "input \(index): \(error)")
+      }
+      #expect(Date().timeIntervalSince(sent) < 3, "input \(index) held the connection")
+      client.shutdown()
+    }
+    let started = Date()
+    let answer = try responder.connect().request(FastCGIClient.request(method: "GET", uri: "/health"))
+    #expect(answer.status == 200)
+    #expect(Date().timeIntervalSince(started) < 3)
+    #expect(responder.process.isRunning, "\(responder.process.stderr)")
+  }
+
+  @Test("a stalled web server holds a worker for at most the I/O timeout")
+  func stalledPeer() throws {
+    let serve = try ServingResponder("stall", options: ["--workers", "1", "--io-timeout", "1"])
+    let path = serve.socketPath
+    let stalled = try FastCGIClient(socket: path)
+    // Half a request: the only worker starts reading it, then waits.
+    try stalled.send(FastCGIClient.beginRequest(keepConnection: true) + FastCGIClient.record(.params, FastCGIClient.encodeParams([("REQUEST_METHOD", "GET")])))
+    usleep(100_000)
+    let started = Date()
+    let answer = try FastCGIClient(socket: path).request(FastCGIClient.request(method: "GET", uri: "/health"))
+    #expect(answer.status == 200)
+    #expect(Date().timeIntervalSince(started) < 4, "answered after the stalled request timed out")
+    #expect(stalled.isClosedByPeer(), "the stalled connection was closed")
+    #expect(serve.process.isRunning)
+  }
+
+  @Test("a web server hanging up before the answer (SIGPIPE) does not kill the responder")
+  func hangUps() throws {
+    let responder = try ServingResponder("pipe")
+    for _ in 0..<25 {
+      let client = try responder.connect()
+      try client.send(FastCGIClient.request(method: "GET", uri: "/health"))
+      client.shutdown()
+    }
+    let big = try responder.connect()
+    try big.send(FastCGIClient.request(method: "POST", uri: "/handle-payment", body: Self.acceptedPayment.body))
+    big.shutdown()
+    usleep(300_000)
+    #expect(responder.process.isRunning, "\(responder.process.stderr)")
+    let answer = try responder.connect().request(FastCGIClient.request(method: "GET", uri: "/health"))
+    #expect(answer.status == 200)
+  }
+
+  @Test(
+    "a stop signal: no new connections, the request in flight is answered, database closed, exit 0",
+    arguments: [SIGTERM, SIGINT, SIGUSR1])
+  func gracefulStop(_ signal: Int32) throws {
+    let responder = try ServingResponder("sig\(signal)")
+    let idle = try responder.connect()
+    #expect(try idle.request(FastCGIClient.request(method: "GET", uri: "/health")).status == 200)
+    let client = try responder.connect()
+    let request = FastCGIClient.request(method: "POST", uri: "/handle-payment", body: Self.acceptedPayment.body)
+    let split = request.count - 100
+    try client.send(Array(request[..<split]))
+    usleep(200_000)
+    responder.process.signal(signal)
+    #expect(ChildProcess.waitUntil(seconds: 5) { !FileManager.default.fileExists(atPath: responder.socketPath) }, "the socket is removed")
+    #expect((try? responder.connect()) == nil, "no new connections")
+    #expect(idle.isClosedByPeer(), "an idle kept connection is closed")
+    usleep(200_000)
+    try client.send(Array(request[split...]))
+    let answer = try client.readResponse()
+    #expect(answer.status == 200, "\(answer.text)")
+    #expect(answer.json?["accept"] == true)
+    #expect(responder.process.waitForExit(seconds: 5) == 0, "\(responder.process.stderr)")
+    #expect(try responder.storedEventIDs().contains(Self.acceptedPayment.eventID))
+    let wal = responder.directory.appendingPathComponent("events.db-wal").path
+    let walSize = (try? FileManager.default.attributesOfItem(atPath: wal)[.size] as? Int) ?? 0
+    #expect(walSize == 0, "the WAL was checkpointed")
+  }
+
+  @Test("--listen HOST:PORT serves FastCGI over TCP")
+  func tcpListener() throws {
+    let port = TestEnvironment.freePort()
+    let responder = try ServingResponder("tcp", listener: ["--listen", "127.0.0.1:\(port)"])
+    #expect(responder.process.stderr.contains("tcp:127.0.0.1:\(port)"))
+    let answer = try FastCGIClient(tcpPort: port).request(FastCGIClient.request(method: "GET", uri: "/health"))
+    #expect(answer.status == 200)
+  }
+
+  @Test("no listener: with neither --socket nor --listen and no socket on fd 0, one line and exit 1")
+  func noListener() throws {
+    let responder = try ServingResponder("nolisten", listener: [], waitForSocket: false)
+    #expect(responder.process.waitForExit(seconds: 10) == 1)
+    #expect(responder.process.stderr.contains("fd 0 is not a listening socket"), "\(responder.process.stderr)")
+  }
+
+  @Test("a second responder on a socket in use refuses to start")
+  func socketInUse() throws {
+    let first = try ServingResponder("inuse")
+    let second = try ServingResponder("inuse2", listener: ["--socket", first.socketPath], waitForSocket: false)
+    #expect(second.process.waitForExit(seconds: 10) == 1)
+    #expect(second.process.stderr.contains("already listening"), "\(second.process.stderr)")
+    #expect(try first.connect().request(FastCGIClient.request(method: "GET", uri: "/health")).status == 200)
+  }
+}
