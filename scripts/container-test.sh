@@ -95,7 +95,8 @@ post_payment() {
     "http://127.0.0.1:$1/handle-payment"
 }
 
-new_volume() { local v="$PREFIX-$1"; docker volume create "$v" >/dev/null && VOLUMES+=("$v") && echo "$v"; }
+# new_volume NAME: creates the volume $PREFIX-NAME (not in a subshell: the list is for cleanup).
+new_volume() { docker volume create "$PREFIX-$1" >/dev/null && VOLUMES+=("$PREFIX-$1"); }
 
 show_logs() { docker logs "$1" 2>&1 | tail -n 15 | sed 's/^/       | /'; }
 
@@ -242,7 +243,7 @@ bad_config "DATA_DIR not writable by the server's user (fail closed)" "ERROR: DA
 
 # ---------------------------------------------------------------------------------------
 echo "== start, health, user, payment"
-VOL=$(new_volume data)
+new_volume data; VOL="$PREFIX-data"
 PORT=$(free_port)
 A="$PREFIX-a"
 # shellcheck disable=SC2046
@@ -352,7 +353,7 @@ mkdir -p "$TMP/secrets"
 printf '%s\n' "$SECRET" >"$TMP/secrets/nostr_secret_key"
 chmod 0400 "$TMP/secrets/nostr_secret_key"
 chown "$uid" "$TMP/secrets/nostr_secret_key" 2>/dev/null || chmod 0444 "$TMP/secrets/nostr_secret_key"
-VOL2=$(new_volume hardened)
+new_volume hardened; VOL2="$PREFIX-hardened"
 C="$PREFIX-c"
 PORT=$(free_port)
 docker run -d --name "$C" -p "127.0.0.1:$PORT:3100" -v "$VOL2:/data" --health-interval 1s \
