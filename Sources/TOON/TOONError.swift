@@ -56,6 +56,7 @@ public struct TOONError: Error, Sendable, Equatable, CustomStringConvertible {
   /// Human-readable explanation.
   public let message: String
 
+  /// An error at `line` and `column` (both 1-based).
   public init(line: Int, column: Int, code: Code, message: String) {
     self.line = line
     self.column = column
