@@ -12,6 +12,10 @@ let package = Package(
     .executable(name: "bls-fcgi", targets: ["bls-fcgi"]),
     .library(name: "TOON", targets: ["TOON"]),
     .library(name: "Nostr", targets: ["Nostr"]),
+    // For bench/micro (a package of its own that depends on this one by path).
+    .library(name: "JSON", targets: ["JSON"]),
+    .library(name: "BLSApp", targets: ["BLSApp"]),
+    .library(name: "BLSStore", targets: ["BLSStore"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
