@@ -8,21 +8,33 @@ import CFastCGI
 #endif
 
 /// One connection from the web server, with the libfcgi request state that reads and writes
-/// its records. Owned by one thread at a time: the poller while idle, a worker while serving.
+/// its records. Touched by one worker at a time: the one that claimed it from epoll.
 ///
 /// libfcgi's `FCGX_Accept_r` normally accepts connections itself and then keeps reading the
 /// same connection while the web server set `FCGI_KEEP_CONN`, tying a thread to each kept
 /// connection. Here the request is initialised with no listening socket and handed an
 /// already-accepted descriptor, so libfcgi only parses records; which connection a worker
-/// serves next is the poller's choice, and idle kept connections hold no thread.
+/// serves next is epoll's choice, and idle kept connections hold no thread.
 final class FastCGIConnection: @unchecked Sendable {
+  /// Who holds the connection; changed only under the server's lock.
+  enum State {
+    /// Waiting in epoll for the web server's next request.
+    case idle
+    /// A worker is reading or answering a request on it.
+    case busy
+  }
+
   private let request: UnsafeMutablePointer<FCGX_Request>
+  /// The connection's epoll token (unique; descriptors are reused by the kernel).
+  let token: UInt64
+  var state = State.idle
   /// Monotonic milliseconds when the connection last became idle.
   var idleSince: Int64
   /// Requests answered on this connection so far.
   private(set) var requestsServed = 0
 
-  init(fd: Int32, now: Int64) {
+  init(fd: Int32, token: UInt64, now: Int64) {
+    self.token = token
     request = .allocate(capacity: 1)
     FCGX_InitRequest(request, -1, 0)
     request.pointee.ipcFd = fd

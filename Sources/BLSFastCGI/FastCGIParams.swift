@@ -14,14 +14,20 @@ struct FastCGIParams {
 
   init(_ values: [String: String]) { self.values = values }
 
-  /// Reads libfcgi's `envp`: a NULL-terminated array of `NAME=value` C strings.
+  /// Reads libfcgi's `envp`: a NULL-terminated array of `NAME=value` C strings. Works on
+  /// bytes (a parameter is not split on grapheme boundaries, and a value may hold any byte).
   init(environment: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) {
     var values: [String: String] = [:]
+    values.reserveCapacity(32)
     var cursor = environment
     while let entry = cursor?.pointee {
-      let pair = String(decoding: UnsafeRawBufferPointer(start: entry, count: strlen(entry)), as: UTF8.self)
-      if let separator = pair.firstIndex(of: "=") {
-        values[String(pair[..<separator])] = String(pair[pair.index(after: separator)...])
+      let length = strlen(entry)
+      entry.withMemoryRebound(to: UInt8.self, capacity: length) { start in
+        let bytes = UnsafeBufferPointer(start: start, count: length)
+        if let separator = bytes.firstIndex(of: UInt8(ascii: "=")) {
+          let name = String(decoding: UnsafeBufferPointer(rebasing: bytes[..<separator]), as: UTF8.self)
+          values[name] = String(decoding: UnsafeBufferPointer(rebasing: bytes[(separator + 1)...]), as: UTF8.self)
+        }
       }
       cursor = cursor! + 1
     }
@@ -42,7 +48,8 @@ struct FastCGIParams {
     } else {
       uri = (values["SCRIPT_NAME"] ?? "") + (values["PATH_INFO"] ?? "")
     }
-    let path = uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
+    let utf8 = uri.utf8
+    let path = utf8.firstIndex(of: UInt8(ascii: "?")).map { String(uri[..<$0]) } ?? uri
     return path.isEmpty ? "/" : path
   }
 
@@ -67,13 +74,24 @@ struct FastCGIParams {
   var headers: [String: String] {
     var headers: [String: String] = [:]
     for (name, value) in values {
-      if name.hasPrefix("HTTP_") {
-        headers[String(name.dropFirst(5)).lowercased().replacing("_", with: "-")] = value
+      if name.utf8.starts(with: "HTTP_".utf8) {
+        headers[Self.headerName(name.utf8.dropFirst(5))] = value
       } else if name == "CONTENT_TYPE" || name == "CONTENT_LENGTH", !value.isEmpty {
-        headers[name.lowercased().replacing("_", with: "-")] = value
+        headers[Self.headerName(name.utf8[...])] = value
       }
     }
     return headers
+  }
+
+  /// `X_FORWARDED_FOR` → `x-forwarded-for` (ASCII letters lowered, `_` → `-`).
+  static func headerName(_ bytes: Substring.UTF8View) -> String {
+    String(decoding: bytes.map { byte in
+      switch byte {
+      case UInt8(ascii: "A")...UInt8(ascii: "Z"): byte + 32
+      case UInt8(ascii: "_"): UInt8(ascii: "-")
+      default: byte
+      }
+    }, as: UTF8.self)
   }
 
   /// The request line and headers as an ``HTTPRequest`` with `body`.

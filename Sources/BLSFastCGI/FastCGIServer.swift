@@ -10,15 +10,16 @@ import CFastCGI
 /// A FastCGI responder: accepts web-server connections on a ``FastCGIListener`` and answers
 /// each request with a handler, on a pool of worker threads.
 ///
-/// One poller thread (the caller of ``run()``) waits on the listening socket and on every idle
-/// connection; a connection with a request to read goes to a worker, which parses it with
-/// libfcgi (`FCGX_Accept_r`), reads the body (at most ``FastCGIServerOptions/maxBodyBytes``),
-/// calls the handler, writes the CGI response and finishes the request (`FCGX_Finish_r`).
-/// Connections the web server keeps open (`FCGI_KEEP_CONN`) go back to the poller, so any
-/// number of them share the workers.
+/// The workers share one epoll instance holding the listening socket and every idle
+/// connection, each registered one-shot, so exactly one worker wakes per readable connection:
+/// it parses the request with libfcgi (`FCGX_Accept_r`), reads the body (at most
+/// ``FastCGIServerOptions/maxBodyBytes``), calls the handler, writes the CGI response,
+/// finishes the request (`FCGX_Finish_r`) and, when the web server keeps the connection
+/// (`FCGI_KEEP_CONN`), re-arms it. No thread is tied to a connection and no request is
+/// handed from thread to thread.
 ///
-/// ``stop()`` (from any thread) drains: the listening socket closes, idle connections close,
-/// requests already received are answered, then ``run()`` returns.
+/// ``stop()`` (from any thread) drains: the listening socket closes at once, idle connections
+/// close, requests already received are answered, then ``run()`` returns.
 ///
 /// Signals: the server ignores SIGPIPE (a web server that hangs up mid-write must not kill the
 /// process; libfcgi writes with `write(2)`, so there is no per-call `MSG_NOSIGNAL`). Which
@@ -27,17 +28,25 @@ public final class FastCGIServer: @unchecked Sendable {
   /// Answers one request; called from many threads at once.
   public typealias Handler = @Sendable (HTTPRequest) -> HTTPResponse
 
+  private static let wakeToken: UInt64 = 0
+  private static let listenerToken: UInt64 = 1
+
   private let listener: FastCGIListener
   private let options: FastCGIServerOptions
   private let handler: Handler
   private let payloadTooLarge: @Sendable (Int) -> HTTPResponse
-  private let queue = BlockingQueue<FastCGIConnection>()
+  private let epoll: Int32
+  private let wakeFD: Int32
   private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+  // Guarded by `mutex`:
+  private var connections: [UInt64: FastCGIConnection] = [:]
+  private var nextToken: UInt64 = 2
   private var stopping = false
-  private var returned: [FastCGIConnection] = []
-  private var openConnections = 0
-  private let wakeRead: Int32
-  private let wakeWrite: Int32
+  private var listenerOpen = true
+  private var listenerArmed = true
+  private var accepting = false
+  private var acceptPausedUntil: Int64 = 0
+  private var lastSweep: Int64 = 0
 
   /// - Parameters:
   ///   - payloadTooLarge: the answer to a body over the limit (given the limit).
@@ -46,46 +55,56 @@ public final class FastCGIServer: @unchecked Sendable {
     payloadTooLarge: @escaping @Sendable (Int) -> HTTPResponse = BLSApplication.payloadTooLarge(limit:),
     handler: @escaping Handler
   ) throws(FastCGIError) {
-    var pipeEnds: [Int32] = [-1, -1]
-    guard pipe(&pipeEnds) == 0, Self.setFlags(pipeEnds[0], O_NONBLOCK), Self.setFlags(pipeEnds[1], O_NONBLOCK),
-      fcntl(pipeEnds[0], F_SETFD, FD_CLOEXEC) == 0, fcntl(pipeEnds[1], F_SETFD, FD_CLOEXEC) == 0
+    let epoll = bls_epoll_create()
+    let wakeFD = bls_eventfd()
+    guard epoll >= 0, wakeFD >= 0, bls_epoll_watch_always(epoll, wakeFD, Self.wakeToken) == 0,
+      bls_epoll_watch_once(epoll, EPOLL_CTL_ADD, listener.fd, Self.listenerToken) == 0
     else {
-      throw FastCGIError(code: "init", message: "cannot create the wake-up pipe: \(lastErrorText())")
+      throw FastCGIError(code: "init", message: "cannot set up epoll: \(lastErrorText())")
     }
     signal(SIGPIPE, SIG_IGN)
     self.listener = listener
     self.options = options
     self.handler = handler
     self.payloadTooLarge = payloadTooLarge
-    wakeRead = pipeEnds[0]
-    wakeWrite = pipeEnds[1]
+    self.epoll = epoll
+    self.wakeFD = wakeFD
     pthread_mutex_init(mutex, nil)
   }
 
   deinit {
-    closeDescriptor(wakeRead)
-    closeDescriptor(wakeWrite)
+    closeDescriptor(epoll)
+    closeDescriptor(wakeFD)
     pthread_mutex_destroy(mutex)
     mutex.deallocate()
   }
 
   /// Serves until ``stop()``; returns when every received request is answered and every
-  /// worker has finished. Closes the listener.
+  /// worker has finished.
   public func run() throws(FastCGIError) {
+    locked { lastSweep = Self.monotonicMillis() }
     var workers: [PosixThread] = []
     for _ in 0..<options.workers {
       workers.append(try PosixThread { [self] in work() })
     }
-    pollUntilStopped()
-    drain()
-    queue.close()
     for worker in workers { worker.join() }
+    drain()
   }
 
-  /// Begins a graceful stop; safe from any thread (not from a signal handler).
+  /// Begins a graceful stop; safe from any thread (not from a signal handler). Closes the
+  /// listening socket and every idle connection with no request waiting on it.
   public func stop() {
-    locked { stopping = true }
-    wake()
+    let idle = locked { () -> [FastCGIConnection] in
+      guard !stopping else { return [] }
+      stopping = true
+      if !accepting { closeListenerLocked() }
+      let quiet = connections.values.filter { $0.state == .idle && !Self.hasInput($0.fd) }
+      for connection in quiet { connections[connection.token] = nil }
+      return quiet
+    }
+    for connection in idle { discard(connection) }
+    var one: UInt64 = 1
+    _ = write(wakeFD, &one, 8)
   }
 
   /// Whether ``stop()`` was called.
@@ -94,105 +113,146 @@ public final class FastCGIServer: @unchecked Sendable {
   // MARK: Workers
 
   private func work() {
-    while let connection = queue.pop() {
-      let open = connection.serveOne(
-        maxBodyBytes: options.maxBodyBytes, handler: handler, payloadTooLarge: payloadTooLarge,
-        closeAfter: { isStopping })
-      if open {
-        giveBack(connection)
-      } else {
-        connection.close()
-        locked { openConnections -= 1 }
-      }
-    }
-  }
-
-  /// Returns a kept connection to the poller, or closes it when stopping.
-  private func giveBack(_ connection: FastCGIConnection) {
-    let accepted = locked { () -> Bool in
-      if stopping {
-        openConnections -= 1
-        return false
-      }
-      returned.append(connection)
-      return true
-    }
-    if accepted { wake() } else { connection.close() }
-  }
-
-  // MARK: Poller
-
-  private func pollUntilStopped() {
-    var idle: [FastCGIConnection] = []
-    var acceptPausedUntil: Int64 = 0
+    var token: UInt64 = 0
     while true {
-      let now = Self.monotonicMillis()
-      let listening = now >= acceptPausedUntil && locked { openConnections } < options.maxConnections
-      var fds = [pollfd(fd: wakeRead, events: Int16(POLLIN), revents: 0)]
-      if listening { fds.append(pollfd(fd: listener.fd, events: Int16(POLLIN), revents: 0)) }
-      let firstIdle = fds.count
-      for connection in idle { fds.append(pollfd(fd: connection.fd, events: Int16(POLLIN), revents: 0)) }
-      let ready = poll(&fds, nfds_t(fds.count), 1000)
-      if ready < 0 && errno != EINTR {
-        Self.log("poll failed: \(lastErrorText())")
-      }
-      let after = Self.monotonicMillis()
-      // Hand readable connections to the workers; keep the rest.
-      var stillIdle: [FastCGIConnection] = []
-      for (index, connection) in idle.enumerated() {
-        if ready > 0 && fds[firstIdle + index].revents != 0 {
-          queue.push(connection)
-        } else {
-          stillIdle.append(connection)
-        }
-      }
-      idle = stillIdle
-      if fds[0].revents != 0 { drainWakePipe() }
-      let (stop, back) = locked { () -> (Bool, [FastCGIConnection]) in
-        defer { returned.removeAll() }
-        return (stopping, returned)
-      }
-      for connection in back {
-        connection.idleSince = after
-        idle.append(connection)
-      }
-      if stop {
-        self.idle = idle
+      let ready = bls_epoll_wait_one(epoll, 1000, &token)
+      if ready < 0 {
+        if errno == EINTR { continue }
+        Self.log("epoll_wait failed: \(lastErrorText())")
         return
       }
-      if listening && ready > 0 && fds[1].revents != 0 {
-        if !acceptAll(into: &idle, now: after) { acceptPausedUntil = after + 100 }
+      if ready == 1 {
+        switch token {
+        case Self.wakeToken: return
+        case Self.listenerToken: acceptAll()
+        default: serve(token)
+        }
       }
-      idle = closeExpired(idle, now: after)
+      sweepIfDue()
     }
   }
 
-  /// Connections still idle when the poller stopped, answered or closed by ``drain()``.
-  private var idle: [FastCGIConnection] = []
+  /// Serves one request on the connection `token`, if it is still idle (a sweep or a stop
+  /// may have closed it since epoll reported it).
+  private func serve(_ token: UInt64) {
+    let claimed = locked { () -> FastCGIConnection? in
+      guard let connection = connections[token], connection.state == .idle else { return nil }
+      connection.state = .busy
+      return connection
+    }
+    guard let connection = claimed else { return }
+    let open = connection.serveOne(
+      maxBodyBytes: options.maxBodyBytes, handler: handler, payloadTooLarge: payloadTooLarge,
+      closeAfter: { isStopping })
+    let keep = locked { () -> Bool in
+      if open && !stopping {
+        connection.state = .idle
+        connection.idleSince = Self.monotonicMillis()
+        return true
+      }
+      connections[token] = nil
+      return false
+    }
+    if keep {
+      _ = bls_epoll_watch_once(epoll, EPOLL_CTL_MOD, connection.fd, token)
+    } else {
+      discard(connection)
+      resumeAcceptingIfPaused()
+    }
+  }
 
-  /// Accepts every pending connection. Returns false when out of descriptors (accepting is
-  /// paused briefly rather than spinning).
-  private func acceptAll(into idle: inout [FastCGIConnection], now: Int64) -> Bool {
-    while locked({ openConnections }) < options.maxConnections {
-      let fd = accept(listener.fd, nil, nil)
+  // MARK: Accepting
+
+  /// Accepts every pending connection, then re-arms the listener; pauses accepting at the
+  /// connection limit or when out of descriptors.
+  private func acceptAll() {
+    guard locked({ () -> Bool in
+      guard listenerOpen && !stopping else { return false }
+      accepting = true
+      return true
+    }) else { return }
+    var rearm = true
+    while true {
+      if locked({ connections.count }) >= options.maxConnections {
+        rearm = false
+        break
+      }
+      var peer = sockaddr_storage()
+      var peerLength = socklen_t(MemoryLayout<sockaddr_storage>.size)
+      let fd = withUnsafeMutablePointer(to: &peer) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { accept(listener.fd, $0, &peerLength) }
+      }
       if fd < 0 {
         switch errno {
-        case EAGAIN, EWOULDBLOCK: return true
+        case EAGAIN, EWOULDBLOCK: break
         case EINTR, ECONNABORTED, EPROTO, ECONNRESET: continue
-        case EMFILE, ENFILE, ENOBUFS, ENOMEM:
-          Self.log("accept failed: \(lastErrorText()); pausing for 100 ms")
-          return false
         default:
-          Self.log("accept failed: \(lastErrorText())")
-          return false
+          Self.log("accept failed: \(lastErrorText()); pausing for 100 ms")
+          locked { acceptPausedUntil = Self.monotonicMillis() + 100 }
+          rearm = false
         }
+        break
+      }
+      guard isAllowed(peer) else {
+        closeDescriptor(fd)
+        continue
       }
       _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
       configure(fd)
-      locked { openConnections += 1 }
-      idle.append(FastCGIConnection(fd: fd, now: now))
+      let connection = locked { () -> FastCGIConnection in
+        defer { nextToken += 1 }
+        let connection = FastCGIConnection(fd: fd, token: nextToken, now: Self.monotonicMillis())
+        connections[connection.token] = connection
+        return connection
+      }
+      _ = bls_epoll_watch_once(epoll, EPOLL_CTL_ADD, fd, connection.token)
     }
-    return true
+    let closeNow = locked { () -> Bool in
+      accepting = false
+      if stopping {
+        closeListenerLocked()
+        return true
+      }
+      listenerArmed = rearm
+      return false
+    }
+    if !closeNow && rearm {
+      _ = bls_epoll_watch_once(epoll, EPOLL_CTL_MOD, listener.fd, Self.listenerToken)
+    }
+  }
+
+  /// Re-arms a paused listener once below the connection limit and past any back-off.
+  private func resumeAcceptingIfPaused() {
+    let resume = locked { () -> Bool in
+      guard listenerOpen, !listenerArmed, !stopping, !accepting,
+        connections.count < options.maxConnections, Self.monotonicMillis() >= acceptPausedUntil
+      else { return false }
+      listenerArmed = true
+      return true
+    }
+    if resume { _ = bls_epoll_watch_once(epoll, EPOLL_CTL_MOD, listener.fd, Self.listenerToken) }
+  }
+
+  /// Closes the listening socket (and removes its file); caller holds the lock and no worker
+  /// is accepting.
+  private func closeListenerLocked() {
+    guard listenerOpen else { return }
+    listenerOpen = false
+    _ = bls_epoll_forget(epoll, listener.fd)
+    listener.close()
+  }
+
+  /// Whether a TCP peer is in ``FastCGIServerOptions/allowedTCPPeers`` (any peer when the
+  /// list is empty; unix-socket peers always).
+  private func isAllowed(_ peer: sockaddr_storage) -> Bool {
+    guard !options.allowedTCPPeers.isEmpty, Int32(peer.ss_family) == AF_INET else { return true }
+    var peer = peer
+    let address = withUnsafePointer(to: &peer) {
+      $0.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { $0.pointee.sin_addr.s_addr }
+    }
+    let allowed = options.allowedTCPPeers.contains { inet_addr($0) == address }
+    if !allowed { Self.log("refused a TCP connection from an address not in FCGI_WEB_SERVER_ADDRS") }
+    return allowed
   }
 
   /// Bounds every read and write on `fd` by the I/O timeout, so a stalled web server cannot
@@ -205,44 +265,59 @@ public final class FastCGIServer: @unchecked Sendable {
     setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &on, socklen_t(MemoryLayout<Int32>.size))
   }
 
-  /// Closes connections idle for too long: a new one that never sent a request after the I/O
-  /// timeout, a kept one after the idle timeout.
-  private func closeExpired(_ idle: [FastCGIConnection], now: Int64) -> [FastCGIConnection] {
-    idle.filter { connection in
-      let limit = connection.requestsServed == 0 ? options.ioTimeoutSeconds : options.idleTimeoutSeconds
-      guard now - connection.idleSince > Int64(limit) * 1000 else { return true }
-      connection.close()
-      locked { openConnections -= 1 }
-      return false
+  // MARK: Idle connections
+
+  /// Once a second (whichever worker comes by): closes connections idle too long — a new one
+  /// that sent nothing within the I/O timeout, a kept one after the idle timeout — and
+  /// resumes a paused listener.
+  private func sweepIfDue() {
+    let now = Self.monotonicMillis()
+    let expired = locked { () -> [FastCGIConnection]? in
+      guard now - lastSweep >= 1000 else { return nil }
+      lastSweep = now
+      let expired = connections.values.filter { connection in
+        let limit = connection.requestsServed == 0 ? options.ioTimeoutSeconds : options.idleTimeoutSeconds
+        return connection.state == .idle && now - connection.idleSince > Int64(limit) * 1000
+      }
+      for connection in expired { connections[connection.token] = nil }
+      return expired
+    }
+    guard let expired else { return }
+    for connection in expired { discard(connection) }
+    resumeAcceptingIfPaused()
+  }
+
+  /// After the workers stopped: answers a request still waiting on an idle connection, closes
+  /// the rest.
+  private func drain() {
+    let remaining = locked { () -> [FastCGIConnection] in
+      defer { connections.removeAll() }
+      closeListenerLocked()
+      return Array(connections.values)
+    }
+    for connection in remaining {
+      if Self.hasInput(connection.fd) {
+        _ = connection.serveOne(
+          maxBodyBytes: options.maxBodyBytes, handler: handler, payloadTooLarge: payloadTooLarge,
+          closeAfter: { true })
+      }
+      discard(connection)
     }
   }
 
-  /// After a stop: no more accepting; an idle connection that already carries a request is
-  /// answered, the others are closed.
-  private func drain() {
-    listener.close()
-    for connection in idle {
-      var fd = pollfd(fd: connection.fd, events: Int16(POLLIN), revents: 0)
-      if poll(&fd, 1, 0) > 0 && fd.revents & Int16(POLLIN) != 0 {
-        queue.push(connection)
-      } else {
-        connection.close()
-        locked { openConnections -= 1 }
-      }
-    }
-    idle.removeAll()
+  /// Removes a connection from epoll and closes it.
+  private func discard(_ connection: FastCGIConnection) {
+    if connection.fd >= 0 { _ = bls_epoll_forget(epoll, connection.fd) }
+    connection.close()
   }
 
   // MARK: Helpers
 
-  private func wake() {
-    var byte: UInt8 = 1
-    _ = write(wakeWrite, &byte, 1)
-  }
-
-  private func drainWakePipe() {
-    var buffer = [UInt8](repeating: 0, count: 256)
-    while read(wakeRead, &buffer, buffer.count) > 0 {}
+  /// Whether `fd` has bytes (or an end of stream) to read right now.
+  private static func hasInput(_ fd: Int32) -> Bool {
+    guard fd >= 0 else { return false }
+    var entry = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+    return poll(&entry, 1, 0) > 0 && entry.revents != 0
   }
 
   private func locked<T>(_ body: () -> T) -> T {
@@ -256,11 +331,6 @@ public final class FastCGIServer: @unchecked Sendable {
     var now = timespec()
     clock_gettime(CLOCK_MONOTONIC, &now)
     return Int64(now.tv_sec) * 1000 + Int64(now.tv_nsec) / 1_000_000
-  }
-
-  static func setFlags(_ fd: Int32, _ flags: Int32) -> Bool {
-    let current = fcntl(fd, F_GETFL)
-    return current >= 0 && fcntl(fd, F_SETFL, current | flags) == 0
   }
 
   /// One line on standard error (written with a single `write(2)`, so lines from several

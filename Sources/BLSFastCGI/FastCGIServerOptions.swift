@@ -19,16 +19,25 @@ public struct FastCGIServerOptions: Sendable {
   public var idleTimeoutSeconds: Int
   /// Most connections open at once; beyond it, new ones wait in the listen backlog.
   public var maxConnections: Int
+  /// IPv4 addresses allowed to connect over TCP (libfcgi's `FCGI_WEB_SERVER_ADDRS`
+  /// convention); empty allows any. Unix-socket connections are not filtered.
+  public var allowedTCPPeers: [String]
 
   public init(
     workers: Int = FastCGIServerOptions.onlineCores, maxBodyBytes: Int, ioTimeoutSeconds: Int = 10,
-    idleTimeoutSeconds: Int = 120, maxConnections: Int = 1024
+    idleTimeoutSeconds: Int = 120, maxConnections: Int = 1024, allowedTCPPeers: [String] = []
   ) {
     self.workers = max(1, workers)
     self.maxBodyBytes = max(0, maxBodyBytes)
     self.ioTimeoutSeconds = max(1, ioTimeoutSeconds)
     self.idleTimeoutSeconds = max(1, idleTimeoutSeconds)
     self.maxConnections = max(1, maxConnections)
+    self.allowedTCPPeers = allowedTCPPeers
+  }
+
+  /// `FCGI_WEB_SERVER_ADDRS` (comma-separated IPv4 addresses) split into a list.
+  public static func peers(fromWebServerAddrs value: String?) -> [String] {
+    (value ?? "").split(separator: ",").map { String($0.filter { $0 != " " }) }.filter { !$0.isEmpty }
   }
 
   /// The number of online processors (`sysconf(_SC_NPROCESSORS_ONLN)`), at least 1.

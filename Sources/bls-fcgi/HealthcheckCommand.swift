@@ -12,7 +12,7 @@ struct HealthcheckCommand: ParsableCommand {
     commandName: "healthcheck",
     abstract: "Exit 0 if GET http://127.0.0.1:$BLS_PORT/health answers 200 with \"status\":\"healthy\".",
     discussion: """
-      Needs no curl or wget. Prints one line saying what it saw; exits 1 for anything but a
+      Needs no curl or wget. Prints one line saying what it saw; exits 1 for anything but a \
       healthy answer (refused, timed out, non-200, or a body without "status":"healthy").
       """)
 

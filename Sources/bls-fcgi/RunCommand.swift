@@ -13,14 +13,14 @@ struct RunCommand: ParsableCommand {
     commandName: "run",
     abstract: "Run nginx on BLS_PORT in front of the FastCGI responder, in the foreground.",
     discussion: """
-      Validates the configuration first (a bad variable prints one line and exits 1 before
-      nginx starts), renders the nginx template into the runtime directory, starts the
-      responder on a unix socket there, then nginx, and logs one line when /health answers
+      Validates the configuration first (a bad variable prints one line and exits 1 before \
+      nginx starts), renders the nginx template into the runtime directory, starts the \
+      responder on a unix socket there, then nginx, and logs one line when /health answers \
       through nginx.
 
-      Exits non-zero if nginx or the responder dies. On SIGTERM, SIGINT or SIGQUIT it stops
-      nginx gracefully (SIGQUIT), then drains the responder (SIGTERM), and exits 0 within
-      10 seconds.
+      Exits non-zero if nginx or the responder dies. On SIGTERM, SIGINT or SIGQUIT it stops \
+      nginx gracefully (SIGQUIT), then drains the responder (SIGTERM), and exits 0 within 10 \
+      seconds.
 
       nginx is --nginx, else $BLS_NGINX, else `nginx` on PATH, else /usr/sbin/nginx.
       """)

@@ -13,16 +13,19 @@ struct ServeCommand: ParsableCommand {
     commandName: "serve",
     abstract: "Run the FastCGI responder (for `run`, a host's web server, or spawn-fcgi).",
     discussion: """
-      Listens on --socket PATH (a unix socket), --listen HOST:PORT (TCP, loopback unless a
-      host is given), or, with neither, accepts on the listening socket inherited on fd 0 from
+      Listens on --socket PATH (a unix socket), --listen HOST:PORT (TCP, loopback unless a \
+      host is given), or, with neither, accepts on the listening socket inherited on fd 0 from \
       spawn-fcgi or a web server that starts FastCGI applications itself.
 
-      Configuration comes from the environment (NODE_ID, NOSTR_SECRET_KEY, ILP_ADDRESS, …);
-      a bad variable prints one line and exits 1 before anything listens.
+      Over TCP, FCGI_WEB_SERVER_ADDRS (comma-separated IPv4 addresses, libfcgi's convention) \
+      limits which web servers may connect.
 
-      Signals: SIGTERM, SIGINT and SIGUSR1 (libfcgi's graceful-stop convention) stop
-      accepting, answer the requests already received, checkpoint the database's WAL, close
-      it and exit 0. SIGPIPE is ignored.
+      Configuration comes from the environment (NODE_ID, NOSTR_SECRET_KEY, ILP_ADDRESS, …); a \
+      bad variable prints one line and exits 1 before anything listens.
+
+      Signals: SIGTERM, SIGINT and SIGUSR1 (libfcgi's graceful-stop convention) stop \
+      accepting, answer the requests already received, checkpoint the database's WAL, close it \
+      and exit 0. SIGPIPE is ignored.
       """)
 
   @Option(name: .long, help: ArgumentHelp("Listen on a unix socket at this path.", valueName: "path"))
@@ -74,7 +77,8 @@ struct ServeCommand: ParsableCommand {
     }
     let options = FastCGIServerOptions(
       workers: workers, maxBodyBytes: configuration.maxRequestBodyBytes, ioTimeoutSeconds: ioTimeout,
-      idleTimeoutSeconds: idleTimeout)
+      idleTimeoutSeconds: idleTimeout,
+      allowedTCPPeers: FastCGIServerOptions.peers(fromWebServerAddrs: getenv("FCGI_WEB_SERVER_ADDRS").map { String(cString: $0) }))
     let server = try FastCGIServer(
       listener: listener, options: options,
       payloadTooLarge: BLSApplication.payloadTooLarge(limit:), handler: application.handle)

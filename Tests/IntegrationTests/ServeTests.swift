@@ -178,6 +178,23 @@ struct ServeTests {
     #expect(answer.status == 200)
   }
 
+  @Test("FCGI_WEB_SERVER_ADDRS: TCP peers outside the list are refused")
+  func webServerAddresses() throws {
+    let port = TestEnvironment.freePort()
+    let refusing = try ServingResponder(
+      "addrs", listener: ["--listen", "127.0.0.1:\(port)"], variables: ["FCGI_WEB_SERVER_ADDRS": "10.9.9.9"])
+    let client = try FastCGIClient(tcpPort: port)
+    try? client.send(FastCGIClient.request(method: "GET", uri: "/health"))
+    #expect(client.isClosedByPeer())
+    #expect(refusing.process.stderr.contains("FCGI_WEB_SERVER_ADDRS"))
+    let otherPort = TestEnvironment.freePort()
+    let allowing = try ServingResponder(
+      "addrs2", listener: ["--listen", "\(otherPort)"], variables: ["FCGI_WEB_SERVER_ADDRS": "10.9.9.9, 127.0.0.1"])
+    _ = allowing
+    let answer = try FastCGIClient(tcpPort: otherPort).request(FastCGIClient.request(method: "GET", uri: "/health"))
+    #expect(answer.status == 200)
+  }
+
   @Test("no listener: with neither --socket nor --listen and no socket on fd 0, one line and exit 1")
   func noListener() throws {
     let responder = try ServingResponder("nolisten", listener: [], waitForSocket: false)

@@ -12,12 +12,13 @@ final class ServingResponder: @unchecked Sendable {
   ///   - options: further options (`--workers 1`, …).
   init(
     _ label: String, listener: [String]? = nil, options: [String] = [], profile: String = "defaults",
-    waitForSocket: Bool = true
+    variables extra: [String: String] = [:], waitForSocket: Bool = true
   ) throws {
     directory = TestEnvironment.temporaryDirectory(label)
     socketPath = directory.appendingPathComponent("s.sock").path
     var variables = PaymentCase.environment(profile: profile)
     variables["DATA_DIR"] = directory.path
+    variables.merge(extra) { _, new in new }
     process = try ChildProcess(
       TestEnvironment.binary, ["serve"] + (listener ?? ["--socket", socketPath]) + options,
       environment: TestEnvironment.childEnvironment(variables), logDirectory: directory, name: "serve")
