@@ -49,7 +49,9 @@ ARG RUNTIME_PACKAGES="base-files libc6 libgcc-s1 libstdc++6 libssl3 zlib1g libcr
 ARG BLS_UID=10001
 ARG BLS_GID=10001
 WORKDIR /debs
-RUN apt-get update \
+# (/debs belongs to _apt so apt downloads in its sandbox, as it does for `apt-get install`.)
+RUN chown _apt /debs \
+ && apt-get update \
  && apt-get download ${RUNTIME_PACKAGES} \
  && rm -rf /var/lib/apt/lists/*
 COPY --from=build /out/ /rootfs/
