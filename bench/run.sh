@@ -266,7 +266,7 @@ field() { # name line: the value of name=value in line
 each_scenario() { # target responder_pid nginx_pid
   local scenario
   for scenario in health accept reject-sig reject-paid; do
-    has "$scenarios" "$scenario" && run_wrk "$1" "$scenario" "$2" "$3"
+    if has "$scenarios" "$scenario"; then run_wrk "$1" "$scenario" "$2" "$3"; fi
   done
 }
 
@@ -301,11 +301,7 @@ start_bls() {
   local args=(run --runtime-dir "$work/rt")
   [ "$access_log" = on ] || args+=(--no-access-log)
   [ -n "$workers" ] && args+=(--workers "$workers")
-  if [ "$access_log" = on ]; then
-    start_bg bls "$bls" "${args[@]}"
-  else
-    start_bg bls "$bls" "${args[@]}"
-  fi
+  start_bg bls "$bls" "${args[@]}"
   bls_pid=$started
   wait_http
   for _ in $(seq 1 50); do grep -q 'ready:' "$work/bls.log" && break; sleep 0.1; done

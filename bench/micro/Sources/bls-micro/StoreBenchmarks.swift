@@ -21,6 +21,12 @@ struct StoreBenchmarks {
   let directory: String
 
   func run(_ harness: inout Harness) {
+    let cases = [
+      ("tmpfs", "/dev/shm", 1), ("tmpfs", "/dev/shm", 32), ("disk", directory, 1), ("disk", directory, 32),
+    ].filter { place, _, callers in
+      harness.filter.map { Self.name(place, callers).contains($0) } ?? true
+    }
+    guard !cases.isEmpty else { return }
     let pool = Fixture.unsignedEvents(400_000, salt: "bench-\(getpid())")
     var next = 0
     func take(_ count: Int) -> ArraySlice<NostrEvent> {
@@ -28,11 +34,8 @@ struct StoreBenchmarks {
       defer { next += count }
       return pool[next..<(next + count)]
     }
-    for (place, path, callers) in [
-      ("tmpfs", "/dev/shm", 1), ("tmpfs", "/dev/shm", 32), ("disk", directory, 1), ("disk", directory, 32),
-    ] {
-      let name = "store \(place), \(callers) caller\(callers == 1 ? "" : "s")"
-      if let filter = harness.filter, !name.contains(filter) { continue }
+    for (place, path, callers) in cases {
+      let name = Self.name(place, callers)
       let file = "\(path)/bls-micro-\(getpid()).db"
       Self.remove(file)
       guard let store = try? SQLiteEventStore(databasePath: file) else {
@@ -92,6 +95,10 @@ struct StoreBenchmarks {
       threads.append(thread)
     }
     for thread in threads { pthread_join(thread, nil) }
+  }
+
+  static func name(_ place: String, _ callers: Int) -> String {
+    "store \(place), \(callers) caller\(callers == 1 ? "" : "s")"
   }
 
   static func remove(_ file: String) {
