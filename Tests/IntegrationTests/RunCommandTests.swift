@@ -84,6 +84,40 @@ struct RunCommandTests {
     #expect((try? HTTPConnection(port: stack.port)) == nil, "nothing listens any more: \(stack.process.stderr)")
   }
 
+  @Test("nginx cannot start (port taken): run stops the responder and exits 1")
+  func portTaken() throws {
+    let directory = TestEnvironment.temporaryDirectory("taken")
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let blocker = try TCPListenerForTest { _ in }
+    var variables = Self.profile
+    variables["BLS_PORT"] = String(blocker.port)
+    variables["DATA_DIR"] = directory.path
+    let run = try ChildProcess(
+      TestEnvironment.binary,
+      ["run", "--listen-address", "127.0.0.1", "--runtime-dir", directory.appendingPathComponent("rt").path],
+      environment: TestEnvironment.childEnvironment(variables), logDirectory: directory, name: "run")
+    #expect(run.waitForExit(seconds: 15) == 1, "\(run.stderr)")
+    #expect(run.stderr.contains("nginx exited with status 1 while starting"), "\(run.stderr)")
+    #expect(run.stderr.contains("Address already in use"), "nginx's own reason is shown")
+    #expect(run.stderr.contains("database checkpointed and closed"), "the responder was stopped cleanly")
+  }
+
+  @Test("healthcheck exits 1 for a 200 whose body is not healthy, 0 for a healthy one")
+  func healthcheckBody() throws {
+    let directory = TestEnvironment.temporaryDirectory("hcbody")
+    defer { try? FileManager.default.removeItem(at: directory) }
+    for (body, expected) in [("{\"status\":\"starting\"}", Int32(1)), ("<html>ok</html>", 1), ("{\"status\":\"healthy\"}", 0)] {
+      let server = try TCPListenerForTest { connection in
+        let answer = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n\(body)"
+        _ = answer.withCString { send(connection, $0, strlen($0), Int32(MSG_NOSIGNAL)) }
+      }
+      let check = try ChildProcess(
+        TestEnvironment.binary, ["healthcheck", "--port", String(server.port)],
+        environment: TestEnvironment.childEnvironment([:]), logDirectory: directory, name: "hc\(expected)\(body.count)")
+      #expect(check.waitForExit(seconds: 10) == expected, "\(body): \(check.stdout)")
+    }
+  }
+
   @Test("nginx/bls.conf.template is the template built into the binary")
   func templateInSync() throws {
     let directory = TestEnvironment.temporaryDirectory("tpl")
