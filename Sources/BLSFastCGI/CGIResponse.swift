@@ -6,14 +6,22 @@ import BLSApp
 enum CGIResponse {
   /// The bytes to write, headers and body in one buffer.
   static func encode(_ response: HTTPResponse) -> [UInt8] {
-    var head = "Status: \(response.status) \(reasonPhrase(response.status))\r\n"
+    var bytes: [UInt8] = []
+    bytes.reserveCapacity(128 + response.body.count)
+    func line(_ name: String, _ value: String) {
+      bytes.append(contentsOf: name.utf8)
+      bytes.append(contentsOf: ": ".utf8)
+      bytes.append(contentsOf: value.utf8)
+      bytes.append(contentsOf: "\r\n".utf8)
+    }
+    line("Status", "\(response.status) \(reasonPhrase(response.status))")
     for header in response.headers where isSafe(header.name) && isSafe(header.value) {
       let lowered = header.name.lowercased()
       if lowered == "status" || lowered == "content-length" { continue }
-      head += "\(header.name): \(header.value)\r\n"
+      line(header.name, header.value)
     }
-    head += "Content-Length: \(response.body.count)\r\n\r\n"
-    var bytes = Array(head.utf8)
+    line("Content-Length", String(response.body.count))
+    bytes.append(contentsOf: "\r\n".utf8)
     bytes.append(contentsOf: response.body)
     return bytes
   }

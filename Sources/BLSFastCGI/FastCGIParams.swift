@@ -7,56 +7,90 @@ import BLSApp
 #endif
 
 /// The CGI/FastCGI request parameters (`REQUEST_METHOD`, `REQUEST_URI`, `HTTP_*`, …) a web
-/// server sends in `FCGI_PARAMS`, and their mapping to an ``HTTPRequest``.
+/// server sends in `FCGI_PARAMS` (RFC 3875 §4.1), reduced to what an ``HTTPRequest`` needs:
+/// the method, the path, and the header fields.
 struct FastCGIParams {
-  /// Parameter name → value, as received.
-  var values: [String: String]
+  private var requestMethod: String?
+  private var requestURI: String?
+  private var documentURI: String?
+  private var scriptName: String?
+  private var pathInfo: String?
+  private var contentLengthText: String?
+  /// HTTP header fields: every `HTTP_X_Y` parameter as `x-y`, plus `content-type` and
+  /// `content-length` (which CGI passes without the `HTTP_` prefix).
+  private(set) var headers: [String: String] = [:]
 
-  init(_ values: [String: String]) { self.values = values }
+  /// From name → value pairs (tests, and any source other than libfcgi).
+  init(_ values: [String: String]) {
+    for (name, value) in values { absorb(name, value) }
+  }
 
-  /// Reads libfcgi's `envp`: a NULL-terminated array of `NAME=value` C strings. Works on
-  /// bytes (a parameter is not split on grapheme boundaries, and a value may hold any byte).
+  /// Reads libfcgi's `envp`: a NULL-terminated array of `NAME=value` C strings, in one pass
+  /// over bytes (a value may hold any byte; parameters BLS does not use are skipped unread).
   init(environment: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) {
-    var values: [String: String] = [:]
-    values.reserveCapacity(32)
+    headers.reserveCapacity(16)
     var cursor = environment
     while let entry = cursor?.pointee {
       let length = strlen(entry)
       entry.withMemoryRebound(to: UInt8.self, capacity: length) { start in
         let bytes = UnsafeBufferPointer(start: start, count: length)
-        if let separator = bytes.firstIndex(of: UInt8(ascii: "=")) {
-          let name = String(decoding: UnsafeBufferPointer(rebasing: bytes[..<separator]), as: UTF8.self)
-          values[name] = String(decoding: UnsafeBufferPointer(rebasing: bytes[(separator + 1)...]), as: UTF8.self)
+        guard let separator = bytes.firstIndex(of: UInt8(ascii: "=")) else { return }
+        let name = UnsafeBufferPointer(rebasing: bytes[..<separator])
+        let value = { String(decoding: UnsafeBufferPointer(rebasing: bytes[(separator + 1)...]), as: UTF8.self) }
+        if name.starts(with: "HTTP_".utf8) {
+          headers[Self.headerName(UnsafeBufferPointer(rebasing: name[(name.startIndex + 5)...]))] = value()
+        } else if Self.usedNames.contains(where: { $0.utf8.elementsEqual(name) }) {
+          absorb(String(decoding: name, as: UTF8.self), value())
         }
       }
       cursor = cursor! + 1
     }
-    self.values = values
+  }
+
+  private static let usedNames = [
+    "REQUEST_METHOD", "REQUEST_URI", "DOCUMENT_URI", "SCRIPT_NAME", "PATH_INFO", "CONTENT_TYPE", "CONTENT_LENGTH",
+  ]
+
+  private mutating func absorb(_ name: String, _ value: String) {
+    switch name {
+    case "REQUEST_METHOD": requestMethod = value
+    case "REQUEST_URI": requestURI = value
+    case "DOCUMENT_URI": documentURI = value
+    case "SCRIPT_NAME": scriptName = value
+    case "PATH_INFO": pathInfo = value
+    case "CONTENT_TYPE":
+      if !value.isEmpty { headers["content-type"] = value }
+    case "CONTENT_LENGTH":
+      contentLengthText = value
+      if !value.isEmpty { headers["content-length"] = value }
+    default:
+      if name.utf8.starts(with: "HTTP_".utf8) {
+        headers[Array(name.utf8.dropFirst(5)).withUnsafeBufferPointer(Self.headerName)] = value
+      }
+    }
   }
 
   /// `REQUEST_METHOD`, upper case; `GET` when absent (CGI's default).
-  var method: String { (values["REQUEST_METHOD"] ?? "GET").uppercased() }
+  var method: String { (requestMethod ?? "GET").uppercased() }
 
   /// The request path without its query: from `REQUEST_URI` (nginx, Apache and lighttpd all
   /// send the client's URI there), else `DOCUMENT_URI`, else `SCRIPT_NAME` + `PATH_INFO`.
   var path: String {
     let uri: String
-    if let requestURI = values["REQUEST_URI"], !requestURI.isEmpty {
+    if let requestURI, !requestURI.isEmpty {
       uri = requestURI
-    } else if let documentURI = values["DOCUMENT_URI"], !documentURI.isEmpty {
+    } else if let documentURI, !documentURI.isEmpty {
       uri = documentURI
     } else {
-      uri = (values["SCRIPT_NAME"] ?? "") + (values["PATH_INFO"] ?? "")
+      uri = (scriptName ?? "") + (pathInfo ?? "")
     }
-    let utf8 = uri.utf8
-    let path = utf8.firstIndex(of: UInt8(ascii: "?")).map { String(uri[..<$0]) } ?? uri
+    let path = uri.utf8.firstIndex(of: UInt8(ascii: "?")).map { String(uri[..<$0]) } ?? uri
     return path.isEmpty ? "/" : path
   }
 
-  /// `CONTENT_LENGTH` when present and a valid decimal; `nil` when absent or empty.
-  /// A malformed value is reported as `.invalid`.
+  /// `CONTENT_LENGTH`: absent (or empty), a decimal byte count, or invalid.
   var contentLength: ContentLength {
-    guard let text = values["CONTENT_LENGTH"], !text.isEmpty else { return .absent }
+    guard let text = contentLengthText, !text.isEmpty else { return .absent }
     guard text.utf8.count <= 18, text.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }), let value = Int(text) else {
       return .invalid
     }
@@ -69,29 +103,19 @@ struct FastCGIParams {
     case bytes(Int)
   }
 
-  /// HTTP header fields: every `HTTP_X_Y` parameter as `x-y`, plus `CONTENT_TYPE` and
-  /// `CONTENT_LENGTH` (which CGI passes without the `HTTP_` prefix).
-  var headers: [String: String] {
-    var headers: [String: String] = [:]
-    for (name, value) in values {
-      if name.utf8.starts(with: "HTTP_".utf8) {
-        headers[Self.headerName(name.utf8.dropFirst(5))] = value
-      } else if name == "CONTENT_TYPE" || name == "CONTENT_LENGTH", !value.isEmpty {
-        headers[Self.headerName(name.utf8[...])] = value
-      }
-    }
-    return headers
-  }
-
   /// `X_FORWARDED_FOR` → `x-forwarded-for` (ASCII letters lowered, `_` → `-`).
-  static func headerName(_ bytes: Substring.UTF8View) -> String {
-    String(decoding: bytes.map { byte in
-      switch byte {
-      case UInt8(ascii: "A")...UInt8(ascii: "Z"): byte + 32
-      case UInt8(ascii: "_"): UInt8(ascii: "-")
-      default: byte
+  static func headerName(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+    String(unsafeUninitializedCapacity: bytes.count) { buffer in
+      for (index, byte) in bytes.enumerated() {
+        buffer[index] =
+          switch byte {
+          case UInt8(ascii: "A")...UInt8(ascii: "Z"): byte + 32
+          case UInt8(ascii: "_"): UInt8(ascii: "-")
+          default: byte
+          }
       }
-    }, as: UTF8.self)
+      return bytes.count
+    }
   }
 
   /// The request line and headers as an ``HTTPRequest`` with `body`.
