@@ -11,12 +11,32 @@ struct Harness {
   var roundTime: Duration = .milliseconds(200)
   var rounds = 7
   var filter: String?
-  private(set) var results: [(name: String, best: Double, median: Double, note: String)] = []
+  /// When set, each benchmark runs exactly this many iterations once (no calibration), for
+  /// instruction counts under `valgrind --tool=callgrind`.
+  var fixedIterations: Int?
+  private(set) var results: [Result] = []
+
+  struct Result {
+    var name: String
+    /// Wall-clock ns/op of the fastest round, and the median round.
+    var best: Double
+    var median: Double
+    /// Process CPU time (user + system, every thread) per op in the round with the least:
+    /// steadier than wall time on a shared machine, and it counts the store's writer thread.
+    var cpu: Double
+    var note: String
+  }
 
   /// Runs `body(iterations)` and records ns/op. `body` must do `iterations` operations.
   mutating func run(_ name: String, note: String = "", _ body: (Int) -> Void) {
     if let filter, !name.contains(filter) { return }
     let clock = ContinuousClock()
+    if let fixedIterations {
+      let elapsed = clock.measure { body(fixedIterations) }
+      print(Self.pad(name, 38) + Self.lpad(Self.number(Self.nanoseconds(elapsed) / Double(fixedIterations)), 12)
+        + "  (\(fixedIterations) iterations, one round)")
+      return
+    }
     var iterations = 1
     while true {
       let elapsed = clock.measure { body(iterations) }
@@ -25,14 +45,25 @@ struct Harness {
       iterations *= factor
     }
     var perOp: [Double] = []
+    var cpuPerOp = Double.infinity
     for _ in 0..<rounds {
+      let cpuBefore = Self.processCPUNanoseconds()
       let elapsed = clock.measure { body(iterations) }
+      cpuPerOp = min(cpuPerOp, (Self.processCPUNanoseconds() - cpuBefore) / Double(iterations))
       perOp.append(Self.nanoseconds(elapsed) / Double(iterations))
     }
     perOp.sort()
-    let result = (name: name, best: perOp[0], median: perOp[perOp.count / 2], note: note)
+    let result = Result(name: name, best: perOp[0], median: perOp[perOp.count / 2], cpu: cpuPerOp, note: note)
     results.append(result)
     print(Self.format(result))
+  }
+
+  static func processCPUNanoseconds() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    let user = Double(usage.ru_utime.tv_sec) * 1e9 + Double(usage.ru_utime.tv_usec) * 1e3
+    let system = Double(usage.ru_stime.tv_sec) * 1e9 + Double(usage.ru_stime.tv_usec) * 1e3
+    return user + system
   }
 
   static func nanoseconds(_ duration: Duration) -> Double {
@@ -41,11 +72,12 @@ struct Harness {
   }
 
   static func header() -> String {
-    pad("benchmark", 34) + lpad("best ns/op", 13) + lpad("median", 13) + "  note"
+    pad("benchmark", 38) + lpad("best ns/op", 12) + lpad("median", 10) + lpad("cpu ns/op", 11) + "  note"
   }
 
-  static func format(_ result: (name: String, best: Double, median: Double, note: String)) -> String {
-    pad(result.name, 34) + lpad(number(result.best), 13) + lpad(number(result.median), 13) + "  " + result.note
+  static func format(_ result: Result) -> String {
+    pad(result.name, 38) + lpad(number(result.best), 12) + lpad(number(result.median), 10)
+      + lpad(number(result.cpu), 11) + "  " + result.note
   }
 
   static func number(_ value: Double) -> String {

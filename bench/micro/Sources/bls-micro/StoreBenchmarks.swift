@@ -27,7 +27,7 @@ struct StoreBenchmarks {
       harness.filter.map { Self.name(place, callers).contains($0) } ?? true
     }
     guard !cases.isEmpty else { return }
-    let pool = Fixture.unsignedEvents(400_000, salt: "bench-\(getpid())")
+    let pool = Fixture.unsignedEvents(harness.fixedIterations.map { $0 + 64 } ?? 400_000, salt: "bench-\(getpid())")
     var next = 0
     func take(_ count: Int) -> ArraySlice<NostrEvent> {
       if next + count > pool.count { next = 0 }  // wraps: later ones are duplicates

@@ -11,7 +11,11 @@ import TOON
 // bls-micro: ns/op of each step of the /handle-payment hot path, then of whole requests
 // through BLSApplication (no transport), then of the durable store.
 //
-//   bls-micro [--filter SUBSTRING] [--quick] [--no-store] [--store-dir DIR]
+//   bls-micro [--filter SUBSTRING] [--quick] [--iterations N] [--no-store] [--store-dir DIR]
+//
+// --iterations N runs each selected benchmark exactly N times, once: under
+// `valgrind --tool=callgrind` the difference of two such runs gives instructions per op,
+// a figure that does not depend on what else the machine is doing.
 
 var harness = Harness()
 var storeDirectory = "/var/tmp"
@@ -23,10 +27,11 @@ while let argument = arguments.next() {
   case "--quick":
     harness.roundTime = .milliseconds(50)
     harness.rounds = 3
+  case "--iterations": harness.fixedIterations = arguments.next().flatMap { Int($0) }
   case "--no-store": runStore = false
   case "--store-dir": storeDirectory = arguments.next() ?? storeDirectory
   case "-h", "--help":
-    print("usage: bls-micro [--filter SUBSTRING] [--quick] [--no-store] [--store-dir DIR]")
+    print("usage: bls-micro [--filter SUBSTRING] [--quick] [--iterations N] [--no-store] [--store-dir DIR]")
     exit(0)
   default:
     print("unknown argument \(argument)")
