@@ -114,21 +114,23 @@ RUN set -eu; \
 FROM scratch
 ARG BLS_UID=10001
 ARG BLS_GID=10001
+# OCI labels; CI sets the last three: --build-arg VERSION=1.2.3 \
+#   --build-arg REVISION=$(git rev-parse HEAD) --build-arg CREATED=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+ARG SOURCE_URL=https://github.com/ALLiDoizCode/agent-society
+ARG LICENSES=MIT
 ARG VERSION=dev
 ARG REVISION=unknown
 ARG CREATED=unknown
 COPY --from=rootfs /rootfs/ /
 
 LABEL org.opencontainers.image.title="bls" \
-      org.opencontainers.image.description="BLS, the Business Logic Server: prices and stores Nostr events paid over Interledger (Swift FastCGI behind nginx)" \
-      org.opencontainers.image.source="https://github.com/ALLiDoizCode/agent-society" \
-      org.opencontainers.image.documentation="docs/container.md" \
-      org.opencontainers.image.licenses="MIT" \
-      org.opencontainers.image.vendor="BLS" \
+      org.opencontainers.image.description="BLS, the Business Logic Server: prices and stores Nostr events paid over Interledger (Swift FastCGI responder behind nginx)" \
+      org.opencontainers.image.source="${SOURCE_URL}" \
+      org.opencontainers.image.url="${SOURCE_URL}" \
+      org.opencontainers.image.licenses="${LICENSES}" \
       org.opencontainers.image.version="${VERSION}" \
       org.opencontainers.image.revision="${REVISION}" \
-      org.opencontainers.image.created="${CREATED}" \
-      org.opencontainers.image.base.name="scratch (Debian 12 packages, see /var/lib/dpkg/status.d)"
+      org.opencontainers.image.created="${CREATED}"
 
 ENV PATH=/usr/local/bin:/usr/sbin:/usr/bin \
     DATA_DIR=/data \

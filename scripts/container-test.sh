@@ -58,7 +58,17 @@ trap cleanup EXIT
 
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
 inspect() { docker inspect -f "$2" "$1" 2>/dev/null; }
-json() { python3 -c "import json,sys; d=json.load(sys.stdin); print(eval(sys.argv[1], {'d': d}))" "$1"; }
+# json EXPR: evaluates EXPR over the JSON document on stdin (as d); one line even on error.
+json() {
+  python3 -c '
+import json, sys
+text = sys.stdin.read()
+try:
+    print(eval(sys.argv[1], {"d": json.loads(text)}))
+except Exception as error:
+    print("not the expected JSON (%s): %r" % (type(error).__name__, text[:160]))
+' "$1"
+}
 
 free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
@@ -114,7 +124,9 @@ echo "== build"
 if [ -z "${SKIP_BUILD:-}" ]; then
   start=$(now_ms)
   # shellcheck disable=SC2086
-  if $DOCKER_BUILD -t "$IMAGE" . >"$TMP/build.log" 2>&1; then
+  revision=$(git rev-parse HEAD 2>/dev/null || echo unknown)
+  if $DOCKER_BUILD -t "$IMAGE" --build-arg REVISION="$revision" \
+    --build-arg CREATED="$(date -u +%Y-%m-%dT%H:%M:%SZ)" . >"$TMP/build.log" 2>&1; then
     pass "docker build -t $IMAGE . ($(( ($(now_ms) - start) / 1000 )) s)"
   else
     fail "docker build -t $IMAGE . (last lines of the log follow)"
