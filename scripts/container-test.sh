@@ -340,6 +340,18 @@ info "docker stop took $stop_ms ms"
 same "$(inspect "$A" '{{.State.ExitCode}}')" 0 "docker stop (SIGTERM): exit code 0"
 check "docker stop: well under 10 s ($stop_ms ms < 5000)" test "$stop_ms" -lt 5000
 docker logs "$A" >"$TMP/logs-a.txt" 2>&1
+# The supervisor's own stop time, from Docker's log timestamps: the first line after SIGTERM
+# to the last line (docker stop adds the engine's own work).
+inside=$(docker logs -t "$A" 2>&1 | python3 -c '
+import sys, datetime
+def t(line):
+    stamp = line.split(" ", 1)[0].rstrip("Z")
+    main, _, frac = stamp.partition(".")
+    return datetime.datetime.fromisoformat(main).timestamp() + float("0." + (frac or "0"))
+lines = [l for l in sys.stdin if l[:2].isdigit()]
+start = next((t(l) for l in lines if "SIGTERM" in l), None)
+print("%d ms" % round((t(lines[-1]) - start) * 1000) if start is not None else "unknown")' 2>/dev/null)
+info "from SIGTERM to the supervisor's last log line: ${inside:-unknown}"
 check "the logs never show the secret key" bash -c '! grep -q "$1" "$2"' _ "$SECRET" "$TMP/logs-a.txt"
 check "the logs show the public key" grep -q "$PUBKEY" "$TMP/logs-a.txt"
 docker rm -v "$A" >/dev/null
