@@ -32,6 +32,8 @@ final class FastCGIConnection: @unchecked Sendable {
   var idleSince: Int64
   /// Requests answered on this connection so far.
   private(set) var requestsServed = 0
+  /// Read buffer for request bodies, allocated once per connection.
+  private var chunk = [CChar](repeating: 0, count: 16384)
 
   init(fd: Int32, token: UInt64, now: Int64) {
     self.token = token
@@ -130,8 +132,7 @@ final class FastCGIConnection: @unchecked Sendable {
   /// Reads `FCGI_STDIN` to its end, never more than `limit + 1` bytes.
   private func readBody(expected: Int?, limit: Int) -> BodyRead {
     var body: [UInt8] = []
-    body.reserveCapacity(min(expected ?? 4096, limit + 1))
-    var chunk = [CChar](repeating: 0, count: 16384)
+    body.reserveCapacity(min(expected ?? 0, limit + 1))
     while true {
       let wanted = min(chunk.count, limit + 1 - body.count)
       let count = chunk.withUnsafeMutableBufferPointer {

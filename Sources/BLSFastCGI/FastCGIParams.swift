@@ -39,7 +39,7 @@ struct FastCGIParams {
         let value = { String(decoding: UnsafeBufferPointer(rebasing: bytes[(separator + 1)...]), as: UTF8.self) }
         if name.starts(with: "HTTP_".utf8) {
           headers[Self.headerName(UnsafeBufferPointer(rebasing: name[(name.startIndex + 5)...]))] = value()
-        } else if Self.usedNames.contains(where: { $0.utf8.elementsEqual(name) }) {
+        } else if Self.isUsed(name) {
           absorb(String(decoding: name, as: UTF8.self), value())
         }
       }
@@ -47,9 +47,18 @@ struct FastCGIParams {
     }
   }
 
-  private static let usedNames = [
+  private static let usedNames: [[UInt8]] = [
     "REQUEST_METHOD", "REQUEST_URI", "DOCUMENT_URI", "SCRIPT_NAME", "PATH_INFO", "CONTENT_TYPE", "CONTENT_LENGTH",
-  ]
+  ].map { Array($0.utf8) }
+
+  /// Whether `name` is one of the CGI variables read here (length first, then bytes).
+  private static func isUsed(_ name: UnsafeBufferPointer<UInt8>) -> Bool {
+    guard let start = name.baseAddress else { return false }
+    for used in usedNames where used.count == name.count {
+      if used.withUnsafeBufferPointer({ memcmp($0.baseAddress!, start, name.count) }) == 0 { return true }
+    }
+    return false
+  }
 
   private mutating func absorb(_ name: String, _ value: String) {
     switch name {
