@@ -8,17 +8,19 @@ import BLSFastCGI
 ///
 /// `FCGX_Init` (through `OS_LibInit`) installs handlers for SIGPIPE (a no-op) and SIGUSR1 (a
 /// flag that makes libfcgi's own accept loop give up), each only where the disposition is
-/// still the default. Neither is enough here: the server never uses libfcgi's accept, and a
-/// handler-set flag cannot wake threads blocked in `poll`. So, before any thread starts,
-/// SIGTERM, SIGINT and SIGUSR1 are blocked in every thread and one waiter thread takes them
-/// with `sigwait`: whatever handler libfcgi installed never runs, and the stop runs as
-/// ordinary code (it wakes the poller through a pipe). SIGPIPE is ignored by the server.
+/// still the default. Neither fits here: the server never uses libfcgi's accept, and a
+/// handler-set flag cannot wake threads blocked in `epoll_wait`. So first thing, before
+/// `FCGX_Init` and before any thread starts, SIGTERM, SIGINT and SIGUSR1 get a no-op handler
+/// (libfcgi then leaves them alone, and as a container's PID 1 they are not dropped) and are
+/// blocked in every thread; one waiter thread takes them with `sigwait`, and the stop runs as
+/// ordinary code (it wakes the workers through an eventfd). SIGPIPE is ignored by the server.
 enum ServeSignals {
   static let stopSignals: [Int32] = [SIGTERM, SIGINT, SIGUSR1]
 
-  /// Blocks the stop signals in the calling thread and, by inheritance, in every thread it
-  /// starts later. Call first thing in `main`.
+  /// Gives the stop signals a no-op handler and blocks them in the calling thread and, by
+  /// inheritance, in every thread it starts later. Call first thing in `main`.
   static func blockStopSignals() {
+    for signal in stopSignals { Supervisor.installNoOpHandler(signal) }
     var set = signalSet()
     pthread_sigmask(SIG_BLOCK, &set, nil)
   }

@@ -21,10 +21,23 @@ struct Supervisor {
   var responder: SupervisorChild?
   var nginx: SupervisorChild?
 
-  /// Blocks the handled signals; children get a clean mask (see `bls_spawn_child`).
+  /// Blocks the handled signals, after giving each a no-op handler. As PID 1 of a container
+  /// the kernel drops a signal whose disposition is the default unless it is blocked; the
+  /// handler keeps them deliverable even if they were ever unblocked. Children get default
+  /// dispositions and a clean mask (see `bls_spawn_child`).
   static func blockSignals() {
+    for signal in handledSignals { installNoOpHandler(signal) }
     var set = signalSet()
     sigprocmask(SIG_BLOCK, &set, nil)
+  }
+
+  /// A handler that does nothing; the signal is taken synchronously with `sigtimedwait`.
+  static func installNoOpHandler(_ signal: Int32) {
+    var action = sigaction()
+    action.__sigaction_handler.sa_handler = { _ in }
+    sigemptyset(&action.sa_mask)
+    action.sa_flags = SA_RESTART
+    sigaction(signal, &action, nil)
   }
 
   static func signalSet() -> sigset_t {

@@ -71,6 +71,33 @@ struct RunCommandTests {
     #expect(walSize == 0, "the WAL was checkpointed into events.db")
   }
 
+  @Test(
+    "as PID 1 of its own PID namespace (a container), SIGTERM still stops it cleanly",
+    .enabled(if: geteuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/bin/unshare")))
+  func asPID1() throws {
+    let directory = TestEnvironment.temporaryDirectory("pid1")
+    defer { try? FileManager.default.removeItem(at: directory) }
+    var variables = Self.profile
+    let port = TestEnvironment.freePort()
+    variables["BLS_PORT"] = String(port)
+    variables["DATA_DIR"] = directory.path
+    let unshare = try ChildProcess(
+      "/usr/bin/unshare",
+      ["--pid", "--fork", "--mount-proc", TestEnvironment.binary, "run", "--listen-address", "127.0.0.1",
+       "--runtime-dir", directory.appendingPathComponent("rt").path],
+      environment: TestEnvironment.childEnvironment(variables), logDirectory: directory, name: "run")
+    #expect(ChildProcess.waitUntil(seconds: 20) { unshare.stderr.contains("ready: ") }, "\(unshare.stderr)")
+    #expect(unshare.stderr.contains("responder pid 2"), "run is PID 1 in the namespace: \(unshare.stderr)")
+    #expect(try HTTPConnection(port: port).request("GET", "/health").status == 200)
+    // The kernel drops a signal sent to a namespace's init whose disposition is the default
+    // (and that is not blocked); run's must arrive and stop it in order.
+    let children = try String(contentsOfFile: "/proc/\(unshare.pid)/task/\(unshare.pid)/children", encoding: .utf8)
+    let initPID = try #require(Int32(children.split(separator: " ").first ?? ""))
+    kill(initPID, SIGTERM)
+    #expect(unshare.waitForExit(seconds: 10) == 0, "\(unshare.stderr)")
+    #expect(unshare.stderr.contains("stopped cleanly"))
+  }
+
   @Test("the responder dies: run stops nginx and exits non-zero", arguments: ["responder", "nginx"])
   func childDies(_ victim: String) throws {
     let stack = try RunningStack("die-\(victim)", variables: Self.profile)
