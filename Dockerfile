@@ -71,21 +71,21 @@ RUN set -eu; \
       ln -sfn "usr/$d" "/rootfs/$d"; \
     done; \
     cd /rootfs; \
+    # The multiarch triplet (x86_64-linux-gnu, aarch64-linux-gnu): no architecture is assumed.
+    ma=$(cd usr/lib && ls -d ./*-linux-gnu | head -n1); ma=${ma#./}; \
     # Prune what a server never reads: docs (keeping each package's copyright), man pages,
-    # translations, iconv modules, glibc's tools, nginx's service-manager integration.
+    # translations, iconv modules, glibc's tools and debugging libraries, OpenSSL engines.
     find usr/share/doc -mindepth 1 ! -name copyright ! -type d -delete; \
     find usr/share/doc -mindepth 1 -type d -empty -delete; \
     rm -rf usr/share/man usr/share/info usr/share/locale usr/share/lintian usr/share/bug \
       usr/share/common-licenses usr/share/base-files usr/share/menu usr/share/nginx \
-      usr/share/apport usr/share/zoneinfo \
-      usr/lib/x86_64-linux-gnu/gconv usr/lib/x86_64-linux-gnu/audit \
-      usr/bin usr/sbin/ldconfig usr/sbin/iconvconfig usr/sbin/zic \
-      usr/lib/systemd lib/systemd etc/init.d etc/logrotate.d etc/ufw etc/default \
-      etc/update-motd.d etc/dpkg etc/ld.so.conf.d var/www \
-      usr/share/vim usr/share/gcc usr/share/gdb usr/lib/x86_64-linux-gnu/engines-3 \
-      usr/lib/x86_64-linux-gnu/libmvec.so.1 usr/lib/x86_64-linux-gnu/libc_malloc_debug.so.0 \
-      usr/lib/x86_64-linux-gnu/libthread_db.so.1 usr/lib/x86_64-linux-gnu/libmemusage.so \
-      usr/lib/x86_64-linux-gnu/libpcprofile.so; \
+      usr/share/apport usr/share/zoneinfo usr/share/vim usr/share/gcc usr/share/gdb \
+      usr/bin usr/sbin/ldconfig usr/sbin/iconvconfig usr/sbin/zic usr/lib/systemd \
+      etc/init.d etc/logrotate.d etc/ufw etc/default etc/update-motd.d etc/dpkg \
+      etc/ld.so.conf.d var/www \
+      "usr/lib/$ma/gconv" "usr/lib/$ma/audit" "usr/lib/$ma/engines-3" \
+      "usr/lib/$ma/libmvec.so.1" "usr/lib/$ma/libc_malloc_debug.so.0" \
+      "usr/lib/$ma/libthread_db.so.1" "usr/lib/$ma/libmemusage.so" "usr/lib/$ma/libpcprofile.so"; \
     mkdir -p usr/bin; \
     # Keep md5sums only for the files still present.
     for sums in /tmp/*.md5sums; do \
@@ -103,8 +103,9 @@ RUN set -eu; \
     mkdir -p data tmp run root; \
     chown "$BLS_UID:$BLS_GID" data; chmod 0750 data; chmod 1777 tmp; chmod 0700 root; \
     # Prove that every shared library is there, with the rootfs's own loader.
+    loader=$(cd /rootfs && ls "usr/lib/$ma"/ld-linux-*.so.* | head -n1); \
     for exe in usr/local/bin/bls-fcgi usr/sbin/nginx; do \
-      chroot /rootfs /lib64/ld-linux-x86-64.so.2 --list "/$exe" > /tmp/ldd.txt; cat /tmp/ldd.txt; \
+      chroot /rootfs "/$loader" --list "/$exe" > /tmp/ldd.txt; cat /tmp/ldd.txt; \
       if grep -q 'not found' /tmp/ldd.txt; then echo "missing library for /$exe" >&2; exit 1; fi; \
     done; \
     chroot /rootfs /usr/sbin/nginx -v; \
