@@ -155,7 +155,27 @@ private struct Cursor {
 
   mutating func parseString() throws(JSONError) -> String {
     index += 1  // opening quote
+    // Fast path: printable ASCII without escapes (keys, hex, base64) becomes a String in one
+    // copy; anything else continues below from the first byte that needs a closer look.
+    let start = index
+    let end = bytes.withUnsafeBufferPointer { buffer in
+      var end = start
+      while end < buffer.count {
+        let b = buffer[end]
+        if b == 0x22 || b == 0x5C || b < 0x20 || b >= 0x80 { break }
+        end += 1
+      }
+      return end
+    }
+    if end < bytes.count && bytes[end] == UInt8(ascii: "\"") {
+      index = end + 1
+      return bytes.withUnsafeBufferPointer {
+        String(decoding: UnsafeBufferPointer(rebasing: $0[start..<end]), as: UTF8.self)
+      }
+    }
     var out: [UInt8] = []
+    out.append(contentsOf: bytes[start..<end])
+    index = end
     while true {
       guard let b = peek else { throw fail("unterminated string") }
       switch b {

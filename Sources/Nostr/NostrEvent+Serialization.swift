@@ -59,18 +59,10 @@ extension NostrEvent {
     out.append(UInt8(ascii: "]"))
   }
 
-  /// ``JSONWriter/appendQuoted(_:to:)``, with a bulk copy when nothing needs escaping (the
-  /// common case: no `"`, `\\` or control characters), which is several times faster.
+  /// ``JSONWriter/appendQuoted(_:to:)``, which copies runs that need no escaping in bulk.
   @inline(__always)
   static func appendQuoted(_ string: String, to out: inout [UInt8]) {
-    let utf8 = string.utf8
-    if utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
-      JSONWriter.appendQuoted(string, to: &out)
-    } else {
-      out.append(UInt8(ascii: "\""))
-      out.append(contentsOf: utf8)
-      out.append(UInt8(ascii: "\""))
-    }
+    JSONWriter.appendQuoted(string, to: &out)
   }
 
   private var estimatedSerializationSize: Int {
