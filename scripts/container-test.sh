@@ -314,6 +314,9 @@ docker top "$A" -eo uid,pid,args >"$TMP/top.txt" 2>&1
 info "docker top: $(tail -n +2 "$TMP/top.txt" | awk '{ $2 = ""; print }' | tr -s ' ' | paste -sd '|')"
 check "every process runs as uid $uid (docker top)" \
   awk -v u="$uid" 'NR > 1 && $1 != u { bad = 1 } END { exit bad || NR < 4 }' "$TMP/top.txt"
+pid1=$(inspect "$A" '{{.State.Pid}}')
+check "PID 1 is bls-fcgi run (docker inspect .State.Pid = its pid in docker top)" \
+  awk -v p="$pid1" 'NR > 1 && $2 == p && $0 ~ /bls-fcgi run$/ { found = 1 } END { exit !found }' "$TMP/top.txt"
 check "PID 1's children: nginx and the bls-fcgi responder (docker top)" \
   bash -c 'grep -q "nginx: master" "$1" && grep -q "nginx: worker" "$1" && [ "$(grep -c "bls-fcgi" "$1")" -ge 2 ]' _ "$TMP/top.txt"
 
