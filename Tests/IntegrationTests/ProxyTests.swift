@@ -23,6 +23,17 @@ struct ProxyTests {
     #expect(!answer.text.contains(Self.profile["NOSTR_SECRET_KEY"]!), "the secret key never appears")
   }
 
+  @Test("the access log goes to standard output, errors and lifecycle lines to standard error")
+  func logs() throws {
+    let stack = try RunningStack("logs", variables: Self.profile, accessLog: true)
+    #expect(try stack.connect().request("GET", "/health?from=test").status == 200)
+    #expect(ChildProcess.waitUntil(seconds: 5) { stack.process.stdout.contains("\"GET /health?from=test HTTP/1.1\" 200") })
+    #expect(!stack.process.stderr.contains("GET /health"), "no access lines on standard error")
+    #expect(stack.process.stderr.contains("ready: "))
+    #expect(!stack.process.stdout.contains(Self.profile["NOSTR_SECRET_KEY"]!))
+    #expect(!stack.process.stderr.contains(Self.profile["NOSTR_SECRET_KEY"]!), "the secret is never logged")
+  }
+
   @Test("unknown path 404, wrong method 405, both JSON in the reject shape")
   func notFoundAndWrongMethod() throws {
     let stack = try RunningStack("404", variables: Self.profile)

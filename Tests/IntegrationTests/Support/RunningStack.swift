@@ -11,7 +11,7 @@ final class RunningStack: @unchecked Sendable {
   let process: ChildProcess
 
   /// Starts the stack with `variables` (a profile's env) and waits until it logs "ready".
-  init(_ label: String, variables: [String: String], workers: Int = 2) throws {
+  init(_ label: String, variables: [String: String], workers: Int = 2, accessLog: Bool = false) throws {
     directory = TestEnvironment.temporaryDirectory(label)
     dataDirectory = directory.appendingPathComponent("data")
     runtimeDirectory = directory.appendingPathComponent("rt")
@@ -20,7 +20,7 @@ final class RunningStack: @unchecked Sendable {
     var environment = variables
     environment["BLS_PORT"] = String(port)
     environment["DATA_DIR"] = dataDirectory.path
-    environment["BLS_ACCESS_LOG"] = "off"
+    if !accessLog { environment["BLS_ACCESS_LOG"] = "off" }
     process = try ChildProcess(
       TestEnvironment.binary,
       ["run", "--listen-address", "127.0.0.1", "--runtime-dir", runtimeDirectory.path, "--workers", String(workers)],
