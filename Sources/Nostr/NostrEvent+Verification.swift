@@ -8,14 +8,15 @@ extension NostrEvent {
   /// only, so an uppercase id never equals the computed one.
   ///
   /// Cost: one sha256 over the serialization plus one libsecp256k1 Schnorr verification
-  /// (tens of µs); thread-safe.
+  /// (tens of µs); the author's key is parsed once and then found in a small cache
+  /// (``XOnlyPublicKey/cached(bytes:)``). Thread-safe.
   public func verify() throws(NostrEventError) {
     let digest = computedIDBytes
     guard let idBytes = Hex.decode(id, count: 32, lowercaseOnly: true), idBytes == digest else {
       throw .idMismatch
     }
     guard let keyBytes = Hex.decode(pubkey, count: 32, lowercaseOnly: true),
-      let key = try? XOnlyPublicKey(bytes: keyBytes)
+      let key = try? XOnlyPublicKey.cached(bytes: keyBytes)
     else {
       throw .invalidPublicKey
     }
