@@ -43,6 +43,11 @@ final class ConditionLock: @unchecked Sendable {
     pthread_cond_wait(conditions + condition, mutex)
   }
 
+  /// ``wait(_:)`` on a condition variable of the caller's own (with this lock's mutex).
+  func wait(on condition: UnsafeMutablePointer<pthread_cond_t>) {
+    pthread_cond_wait(condition, mutex)
+  }
+
   func signal(_ condition: Int = 0) { pthread_cond_signal(conditions + condition) }
   func broadcast(_ condition: Int = 0) { pthread_cond_broadcast(conditions + condition) }
 }

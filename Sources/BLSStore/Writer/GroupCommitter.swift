@@ -11,18 +11,28 @@ import Nostr
 /// callers. While it commits, the next batch gathers — so the fsync rate, not the event rate,
 /// bounds the writer.
 final class GroupCommitter: @unchecked Sendable {
-  /// A caller's event and, once its transaction is durable, its result.
+  /// A caller's event and, once its transaction is durable, its result. Each ticket has its
+  /// own condition variable (used with `lock`'s mutex), so a commit wakes exactly the callers
+  /// whose events it carried, not those already queued for the next batch.
   private final class Ticket {
     let event: NostrEvent
     var result: Result<StoreOutcome, EventStoreError>?
-    init(_ event: NostrEvent) { self.event = event }
+    let done: UnsafeMutablePointer<pthread_cond_t>
+    init(_ event: NostrEvent) {
+      self.event = event
+      done = .allocate(capacity: 1)
+      pthread_cond_init(done, nil)
+    }
+    deinit {
+      pthread_cond_destroy(done)
+      done.deallocate()
+    }
   }
 
   private static let work = 0
-  private static let done = 1
 
   // Everything below is guarded by `lock`.
-  private let lock = ConditionLock(conditions: 2)
+  private let lock = ConditionLock(conditions: 1)
   private var queue: [Ticket] = []
   private var closing = false
   private var stats = BatchStatistics()
@@ -51,7 +61,7 @@ final class GroupCommitter: @unchecked Sendable {
     }
     queue.append(ticket)
     if queue.count == 1 { lock.signal(Self.work) }
-    while ticket.result == nil { lock.wait(Self.done) }
+    while ticket.result == nil { lock.wait(on: ticket.done) }
     lock.unlock()
     return try ticket.result!.get()
   }
@@ -85,13 +95,15 @@ final class GroupCommitter: @unchecked Sendable {
       let elapsed = monotonicNanoseconds() &- start
 
       lock.lock()
-      for (ticket, result) in zip(batch, outcome.results) { ticket.result = result }
+      for (ticket, result) in zip(batch, outcome.results) {
+        ticket.result = result
+        pthread_cond_signal(ticket.done)
+      }
       if outcome.committed {
         stats.recordCommit(size: batch.count, nanoseconds: elapsed)
       } else {
         stats.failedBatches += 1
       }
-      lock.broadcast(Self.done)
     }
     lock.unlock()
   }
