@@ -62,37 +62,54 @@ final class FastCGIConnection: @unchecked Sendable {
     }
   }
 
-  /// Reads one request, answers it, and finishes it. Returns whether the connection stays
-  /// open for another request (the web server asked for `FCGI_KEEP_CONN`, nothing went wrong,
-  /// and `closeAfter` is false).
-  func serveOne(
-    maxBodyBytes: Int, handler: FastCGIServer.Handler,
-    payloadTooLarge: @Sendable (Int) -> HTTPResponse, closeAfter: () -> Bool
-  ) -> Bool {
-    guard request.pointee.ipcFd >= 0 else { return false }
+  /// What reading one request produced.
+  enum Incoming {
+    /// A request for the handler.
+    case request(HTTPRequest)
+    /// The transport answers by itself (413, 400), or has nothing to answer (`nil`: the
+    /// web server went away or stalled mid-body); the connection closes afterwards.
+    case refusal(HTTPResponse?)
+    /// The connection ended (or broke) before a request: nothing to answer, it is closed.
+    case closed
+  }
+
+  /// Reads one request: parameters (`FCGX_Accept_r`) and body, at most `maxBodyBytes`.
+  func readRequest(maxBodyBytes: Int, payloadTooLarge: @Sendable (Int) -> HTTPResponse) -> Incoming {
+    guard request.pointee.ipcFd >= 0 else { return .closed }
     request.pointee.keepConnection = 1
     // On a protocol error or end of stream libfcgi closes the descriptor and, having no
     // listening socket to fall back on, returns an error.
     guard FCGX_Accept_r(request) == 0 else {
       request.pointee.ipcFd = -1
-      return false
+      return .closed
     }
     requestsServed += 1
     let params = FastCGIParams(environment: request.pointee.envp)
-    var keep = true
-    var response: HTTPResponse?
+    let expected: Int?
     switch params.contentLength {
     case .invalid:
-      response = Self.badRequest("CONTENT_LENGTH must be a decimal number of bytes")
-      keep = false
+      return .refusal(Self.badRequest("CONTENT_LENGTH must be a decimal number of bytes"))
     case .bytes(let length) where length > maxBodyBytes:
-      response = payloadTooLarge(maxBodyBytes)
-      keep = false
+      return .refusal(payloadTooLarge(maxBodyBytes))
     case .bytes(let length):
-      (response, keep) = answer(params, expected: length, maxBodyBytes, handler, payloadTooLarge)
+      expected = length
     case .absent:
-      (response, keep) = answer(params, expected: nil, maxBodyBytes, handler, payloadTooLarge)
+      expected = nil
     }
+    switch readBody(expected: expected, limit: maxBodyBytes) {
+    case .body(let body): return .request(params.request(body: body))
+    case .tooLarge: return .refusal(payloadTooLarge(maxBodyBytes))
+    case .lengthMismatch(let received):
+      return .refusal(Self.badRequest("body has \(received) bytes but CONTENT_LENGTH says \(expected ?? 0)"))
+    case .failed: return .refusal(nil)
+    }
+  }
+
+  /// Writes `response` (if any) and finishes the request (`FCGX_Finish_r`). Returns whether
+  /// the connection stays open: the web server asked for `FCGI_KEEP_CONN`, the write
+  /// succeeded, `keep` is true and `closeAfter` false.
+  func finish(_ response: HTTPResponse?, keep: Bool, closeAfter: Bool) -> Bool {
+    var keep = keep
     if let response {
       let bytes = CGIResponse.encode(response)
       let written = bytes.withUnsafeBufferPointer { buffer in
@@ -100,23 +117,21 @@ final class FastCGIConnection: @unchecked Sendable {
       }
       if written != bytes.count { keep = false }
     }
-    if !keep || closeAfter() { request.pointee.keepConnection = 0 }
+    if !keep || closeAfter { request.pointee.keepConnection = 0 }
     FCGX_Finish_r(request)
     return request.pointee.ipcFd >= 0
   }
 
-  /// Reads the body and runs the handler; `nil` when the body could not be read (the web
-  /// server went away or stalled), which leaves nothing to answer.
-  private func answer(
-    _ params: FastCGIParams, expected: Int?, _ limit: Int, _ handler: FastCGIServer.Handler,
-    _ payloadTooLarge: @Sendable (Int) -> HTTPResponse
-  ) -> (HTTPResponse?, keep: Bool) {
-    switch readBody(expected: expected, limit: limit) {
-    case .body(let body): return (handler(params.request(body: body)), true)
-    case .tooLarge: return (payloadTooLarge(limit), false)
-    case .lengthMismatch(let received):
-      return (Self.badRequest("body has \(received) bytes but CONTENT_LENGTH says \(expected ?? 0)"), false)
-    case .failed: return (nil, false)
+  /// Reads one request, answers it with `handler` on this thread, and finishes it. Returns
+  /// whether the connection stays open.
+  func serveOne(
+    maxBodyBytes: Int, handler: FastCGIServer.Handler,
+    payloadTooLarge: @Sendable (Int) -> HTTPResponse, closeAfter: () -> Bool
+  ) -> Bool {
+    switch readRequest(maxBodyBytes: maxBodyBytes, payloadTooLarge: payloadTooLarge) {
+    case .closed: return false
+    case .refusal(let response): return finish(response, keep: false, closeAfter: true)
+    case .request(let request): return finish(handler(request), keep: true, closeAfter: closeAfter())
     }
   }
 

@@ -15,8 +15,13 @@ import CFastCGI
 /// it parses the request with libfcgi (`FCGX_Accept_r`), reads the body (at most
 /// ``FastCGIServerOptions/maxBodyBytes``), calls the handler, writes the CGI response,
 /// finishes the request (`FCGX_Finish_r`) and, when the web server keeps the connection
-/// (`FCGI_KEEP_CONN`), re-arms it. No thread is tied to a connection and no request is
-/// handed from thread to thread.
+/// (`FCGI_KEEP_CONN`), re-arms it. No thread is tied to a connection.
+///
+/// Requests the `mayBlock` predicate picks (for BLS: payments, which wait for their event to
+/// be durable) are answered by a separate blocking pool
+/// (``FastCGIServerOptions/blockingWorkers``): many of them can then wait on the store's
+/// group commit at once, sharing each fsync, while the few epoll workers — as many as cores,
+/// so CPU-bound requests run without context switches — keep serving everything else.
 ///
 /// ``stop()`` (from any thread) drains: the listening socket closes at once, idle connections
 /// close, requests already received are answered, then ``run()`` returns.
@@ -34,10 +39,16 @@ public final class FastCGIServer: @unchecked Sendable {
   private let listener: FastCGIListener
   private let options: FastCGIServerOptions
   private let handler: Handler
+  private let mayBlock: @Sendable (HTTPRequest) -> Bool
   private let payloadTooLarge: @Sendable (Int) -> HTTPResponse
+  private let blockingQueue = BlockingQueue<(FastCGIConnection, HTTPRequest)>()
   private let epoll: Int32
   private let wakeFD: Int32
   private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+  /// 1 once ``stop()`` was called; read without the lock on every request (atomic).
+  private let stopFlag = UnsafeMutablePointer<Int64>.allocate(capacity: 1)
+  /// When idle connections were last swept (monotonic ms; atomic).
+  private let lastSweep = UnsafeMutablePointer<Int64>.allocate(capacity: 1)
   // Guarded by `mutex`:
   private var connections: [UInt64: FastCGIConnection] = [:]
   private var nextToken: UInt64 = 2
@@ -46,13 +57,14 @@ public final class FastCGIServer: @unchecked Sendable {
   private var listenerArmed = true
   private var accepting = false
   private var acceptPausedUntil: Int64 = 0
-  private var lastSweep: Int64 = 0
 
   /// - Parameters:
   ///   - payloadTooLarge: the answer to a body over the limit (given the limit).
+  ///   - mayBlock: whether a request goes to the blocking pool (when it has threads).
   public init(
     listener: FastCGIListener, options: FastCGIServerOptions,
     payloadTooLarge: @escaping @Sendable (Int) -> HTTPResponse = BLSApplication.payloadTooLarge(limit:),
+    mayBlock: @escaping @Sendable (HTTPRequest) -> Bool = { _ in false },
     handler: @escaping Handler
   ) throws(FastCGIError) {
     let epoll = bls_epoll_create()
@@ -66,10 +78,13 @@ public final class FastCGIServer: @unchecked Sendable {
     self.listener = listener
     self.options = options
     self.handler = handler
+    self.mayBlock = mayBlock
     self.payloadTooLarge = payloadTooLarge
     self.epoll = epoll
     self.wakeFD = wakeFD
     pthread_mutex_init(mutex, nil)
+    stopFlag.initialize(to: 0)
+    lastSweep.initialize(to: Self.monotonicMillis())
   }
 
   deinit {
@@ -77,17 +92,25 @@ public final class FastCGIServer: @unchecked Sendable {
     closeDescriptor(wakeFD)
     pthread_mutex_destroy(mutex)
     mutex.deallocate()
+    stopFlag.deallocate()
+    lastSweep.deallocate()
   }
 
   /// Serves until ``stop()``; returns when every received request is answered and every
   /// worker has finished.
   public func run() throws(FastCGIError) {
-    locked { lastSweep = Self.monotonicMillis() }
+    bls_atomic_store(lastSweep, Self.monotonicMillis())
+    var pool: [PosixThread] = []
+    for _ in 0..<options.blockingWorkers {
+      pool.append(try PosixThread { [self] in workBlocking() })
+    }
     var workers: [PosixThread] = []
     for _ in 0..<options.workers {
       workers.append(try PosixThread { [self] in work() })
     }
     for worker in workers { worker.join() }
+    blockingQueue.close()
+    for worker in pool { worker.join() }
     drain()
   }
 
@@ -97,6 +120,7 @@ public final class FastCGIServer: @unchecked Sendable {
     let idle = locked { () -> [FastCGIConnection] in
       guard !stopping else { return [] }
       stopping = true
+      bls_atomic_store(stopFlag, 1)
       if !accepting { closeListenerLocked() }
       let quiet = connections.values.filter { $0.state == .idle && !Self.hasInput($0.fd) }
       for connection in quiet { connections[connection.token] = nil }
@@ -108,7 +132,7 @@ public final class FastCGIServer: @unchecked Sendable {
   }
 
   /// Whether ``stop()`` was called.
-  public var isStopping: Bool { locked { stopping } }
+  public var isStopping: Bool { bls_atomic_load(stopFlag) != 0 }
 
   // MARK: Workers
 
@@ -141,9 +165,32 @@ public final class FastCGIServer: @unchecked Sendable {
       return connection
     }
     guard let connection = claimed else { return }
-    let open = connection.serveOne(
-      maxBodyBytes: options.maxBodyBytes, handler: handler, payloadTooLarge: payloadTooLarge,
-      closeAfter: { isStopping })
+    let open: Bool
+    switch connection.readRequest(maxBodyBytes: options.maxBodyBytes, payloadTooLarge: payloadTooLarge) {
+    case .closed:
+      open = false
+    case .refusal(let response):
+      open = connection.finish(response, keep: false, closeAfter: true)
+    case .request(let request):
+      if options.blockingWorkers > 0 && mayBlock(request) && blockingQueue.push((connection, request)) {
+        return  // the blocking pool answers it and releases the connection
+      }
+      open = connection.finish(handler(request), keep: true, closeAfter: isStopping)
+    }
+    release(connection, open: open)
+  }
+
+  /// The blocking pool: answers requests the workers handed over.
+  private func workBlocking() {
+    while let (connection, request) = blockingQueue.pop() {
+      let open = connection.finish(handler(request), keep: true, closeAfter: isStopping)
+      release(connection, open: open)
+    }
+  }
+
+  /// After a request: re-arms a connection that stays open, or closes it.
+  private func release(_ connection: FastCGIConnection, open: Bool) {
+    let token = connection.token
     let keep = locked { () -> Bool in
       if open && !stopping {
         connection.state = .idle
@@ -272,9 +319,10 @@ public final class FastCGIServer: @unchecked Sendable {
   /// resumes a paused listener.
   private func sweepIfDue() {
     let now = Self.monotonicMillis()
+    guard now - bls_atomic_load(lastSweep) >= 1000 else { return }
     let expired = locked { () -> [FastCGIConnection]? in
-      guard now - lastSweep >= 1000 else { return nil }
-      lastSweep = now
+      guard now - bls_atomic_load(lastSweep) >= 1000 else { return nil }
+      bls_atomic_store(lastSweep, now)
       let expired = connections.values.filter { connection in
         let limit = connection.requestsServed == 0 ? options.ioTimeoutSeconds : options.idleTimeoutSeconds
         return connection.state == .idle && now - connection.idleSince > Int64(limit) * 1000

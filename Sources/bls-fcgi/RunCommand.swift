@@ -34,8 +34,11 @@ struct RunCommand: ParsableCommand {
   @Option(name: .long, help: ArgumentHelp("IPv4 address nginx listens on (default: $BLS_LISTEN_ADDRESS or every interface).", valueName: "address"))
   var listenAddress: String?
 
-  @Option(name: .long, help: "Responder worker threads (default: 4 per core, at least 64).")
-  var workers: Int = ServeCommand.defaultWorkers
+  @Option(name: .long, help: "Responder threads reading requests and answering quick ones (default: the number of cores).")
+  var workers: Int = FastCGIServerOptions.onlineCores
+
+  @Option(name: .long, help: "Responder threads answering payments (default: 4 per core, at least 64).")
+  var blockingWorkers: Int = ServeCommand.defaultBlockingWorkers
 
   @Option(name: .long, help: ArgumentHelp("nginx configuration template to render instead of the built-in one.", valueName: "path"))
   var nginxTemplate: String?

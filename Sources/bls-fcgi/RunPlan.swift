@@ -15,6 +15,7 @@ struct RunPlan {
   let nginxConfig: String
   let selfPath: String
   let workers: Int
+  let blockingWorkers: Int
   /// Where the readiness probe asks for /health.
   let probeHost: String
   let port: Int
@@ -33,6 +34,7 @@ struct RunPlan {
     nginxBinary = try Self.findNginx(command.nginx ?? environment["BLS_NGINX"])
     selfPath = try Self.executablePath()
     workers = command.workers
+    blockingWorkers = command.blockingWorkers
     port = configuration.port
     let address = command.listenAddress ?? environment["BLS_LISTEN_ADDRESS"] ?? ""
     if address.isEmpty || address == "0.0.0.0" || address == "*" {
@@ -86,7 +88,10 @@ struct RunPlan {
   }
 
   var responderArguments: [String] {
-    ["bls-fcgi", "serve", "--socket", socketPath, "--socket-mode", "0600", "--workers", String(workers)]
+    [
+      "bls-fcgi", "serve", "--socket", socketPath, "--socket-mode", "0600", "--workers", String(workers),
+      "--blocking-workers", String(blockingWorkers),
+    ]
   }
 
   var nginxArguments: [String] {
