@@ -58,12 +58,7 @@ struct RunCommand: ParsableCommand {
       return
     }
     Supervisor.blockSignals()
-    let configuration: BLSConfiguration
-    do {
-      configuration = try BLSConfiguration.fromEnvironment(Environment.process)
-    } catch {
-      ServeCommand.fail(error.description)
-    }
+    let configuration = ServerBootstrap.loadConfiguration()
     do {
       let plan = try RunPlan(command: self, configuration: configuration)
       if printNginxConfig {

@@ -71,9 +71,10 @@ struct ServeCommand: ParsableCommand {
   func run() throws {
     // Before any thread exists, so every thread inherits the mask and only the waiter sees them.
     ServeSignals.blockStopSignals()
-    let configuration = try loadConfiguration()
-    let store = try ServeStore.open(configuration)
-    let application = BLSApplication(configuration: configuration, store: store.eventStore)
+    let bootstrap = ServerBootstrap.start()
+    let configuration = bootstrap.configuration
+    let store = bootstrap.store
+    let application = bootstrap.application
     let listener: FastCGIListener
     do {
       listener = try ServeEndpoint(socket: socket, socketMode: socketMode, listen: listen).open()
@@ -93,21 +94,11 @@ struct ServeCommand: ParsableCommand {
       FastCGIServer.log("\(name) received: draining (no new connections; answering requests in flight)")
       server.stop()
     }
-    FastCGIServer.log("configuration: \(configuration.summary)")
     FastCGIServer.log(
-      "serving on \(listener.address) with \(workers) workers and \(blockingWorkers) for payments, storage \(store.eventStore.storageDescription), body limit \(options.maxBodyBytes) bytes")
+      "serving on \(listener.address) with \(workers) workers and \(blockingWorkers) for payments, body limit \(options.maxBodyBytes) bytes")
     try server.run()
     store.close()
     FastCGIServer.log("stopped: requests answered, database checkpointed and closed")
-  }
-
-  /// The validated configuration, or its one-line error and exit 1.
-  private func loadConfiguration() throws -> BLSConfiguration {
-    do {
-      return try BLSConfiguration.fromEnvironment(Environment.process)
-    } catch {
-      Self.fail(error.description)
-    }
   }
 
   /// Blocking-pool threads by default: 4 per core, at least 64. A payment's thread waits
