@@ -49,6 +49,12 @@ static inline int bls_epoll_wait_one(int epfd, int timeout_ms, uint64_t *token) 
   return count;
 }
 
+/* Lock-free flags and clocks shared by the worker threads (read on every request). */
+static inline int64_t bls_atomic_load(const int64_t *value) { return __atomic_load_n(value, __ATOMIC_ACQUIRE); }
+static inline void bls_atomic_store(int64_t *value, int64_t new_value) {
+  __atomic_store_n(value, new_value, __ATOMIC_RELEASE);
+}
+
 /* A non-blocking, close-on-exec eventfd, or -1. */
 static inline int bls_eventfd(void) { return eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK); }
 
