@@ -33,30 +33,30 @@ public final class FastCGIServer: @unchecked Sendable {
   /// Answers one request; called from many threads at once.
   public typealias Handler = @Sendable (HTTPRequest) -> HTTPResponse
 
-  private static let wakeToken: UInt64 = 0
-  private static let listenerToken: UInt64 = 1
+  static let wakeToken: UInt64 = 0
+  static let listenerToken: UInt64 = 1
 
-  private let listener: FastCGIListener
-  private let options: FastCGIServerOptions
-  private let handler: Handler
+  let listener: FastCGIListener
+  let options: FastCGIServerOptions
+  let handler: Handler
   private let mayBlock: @Sendable (HTTPRequest) -> Bool
-  private let payloadTooLarge: @Sendable (Int) -> HTTPResponse
+  let payloadTooLarge: @Sendable (Int) -> HTTPResponse
   private let blockingQueue = BlockingQueue<(FastCGIConnection, HTTPRequest)>()
-  private let epoll: Int32
+  let epoll: Int32
   private let wakeFD: Int32
-  private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+  let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
   /// 1 once ``stop()`` was called; read without the lock on every request (atomic).
   private let stopFlag = UnsafeMutablePointer<Int64>.allocate(capacity: 1)
   /// When idle connections were last swept (monotonic ms; atomic).
-  private let lastSweep = UnsafeMutablePointer<Int64>.allocate(capacity: 1)
+  let lastSweep = UnsafeMutablePointer<Int64>.allocate(capacity: 1)
   // Guarded by `mutex`:
-  private var connections: [UInt64: FastCGIConnection] = [:]
-  private var nextToken: UInt64 = 2
-  private var stopping = false
-  private var listenerOpen = true
-  private var listenerArmed = true
-  private var accepting = false
-  private var acceptPausedUntil: Int64 = 0
+  var connections: [UInt64: FastCGIConnection] = [:]
+  var nextToken: UInt64 = 2
+  var stopping = false
+  var listenerOpen = true
+  var listenerArmed = true
+  var accepting = false
+  var acceptPausedUntil: Int64 = 0
 
   /// - Parameters:
   ///   - payloadTooLarge: the answer to a body over the limit (given the limit).
@@ -208,167 +208,16 @@ public final class FastCGIServer: @unchecked Sendable {
     }
   }
 
-  // MARK: Accepting
-
-  /// Accepts every pending connection, then re-arms the listener; pauses accepting at the
-  /// connection limit or when out of descriptors.
-  private func acceptAll() {
-    guard locked({ () -> Bool in
-      guard listenerOpen && !stopping else { return false }
-      accepting = true
-      return true
-    }) else { return }
-    var rearm = true
-    while true {
-      if locked({ connections.count }) >= options.maxConnections {
-        rearm = false
-        break
-      }
-      var peer = sockaddr_storage()
-      var peerLength = socklen_t(MemoryLayout<sockaddr_storage>.size)
-      let fd = withUnsafeMutablePointer(to: &peer) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { accept(listener.fd, $0, &peerLength) }
-      }
-      if fd < 0 {
-        switch errno {
-        case EAGAIN, EWOULDBLOCK: break
-        case EINTR, ECONNABORTED, EPROTO, ECONNRESET: continue
-        default:
-          Self.log("accept failed: \(lastErrorText()); pausing for 100 ms")
-          locked { acceptPausedUntil = Self.monotonicMillis() + 100 }
-          rearm = false
-        }
-        break
-      }
-      guard isAllowed(peer) else {
-        closeDescriptor(fd)
-        continue
-      }
-      _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
-      configure(fd)
-      let connection = locked { () -> FastCGIConnection in
-        defer { nextToken += 1 }
-        let connection = FastCGIConnection(fd: fd, token: nextToken, now: Self.monotonicMillis())
-        connections[connection.token] = connection
-        return connection
-      }
-      _ = bls_epoll_watch_once(epoll, EPOLL_CTL_ADD, fd, connection.token)
-    }
-    let closeNow = locked { () -> Bool in
-      accepting = false
-      if stopping {
-        closeListenerLocked()
-        return true
-      }
-      listenerArmed = rearm
-      return false
-    }
-    if !closeNow && rearm {
-      _ = bls_epoll_watch_once(epoll, EPOLL_CTL_MOD, listener.fd, Self.listenerToken)
-    }
-  }
-
-  /// Re-arms a paused listener once below the connection limit and past any back-off.
-  private func resumeAcceptingIfPaused() {
-    let resume = locked { () -> Bool in
-      guard listenerOpen, !listenerArmed, !stopping, !accepting,
-        connections.count < options.maxConnections, Self.monotonicMillis() >= acceptPausedUntil
-      else { return false }
-      listenerArmed = true
-      return true
-    }
-    if resume { _ = bls_epoll_watch_once(epoll, EPOLL_CTL_MOD, listener.fd, Self.listenerToken) }
-  }
-
-  /// Closes the listening socket (and removes its file); caller holds the lock and no worker
-  /// is accepting.
-  private func closeListenerLocked() {
-    guard listenerOpen else { return }
-    listenerOpen = false
-    _ = bls_epoll_forget(epoll, listener.fd)
-    listener.close()
-  }
-
-  /// Whether a TCP peer is in ``FastCGIServerOptions/allowedTCPPeers`` (any peer when the
-  /// list is empty; unix-socket peers always).
-  private func isAllowed(_ peer: sockaddr_storage) -> Bool {
-    guard !options.allowedTCPPeers.isEmpty, Int32(peer.ss_family) == AF_INET else { return true }
-    var peer = peer
-    let address = withUnsafePointer(to: &peer) {
-      $0.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { $0.pointee.sin_addr.s_addr }
-    }
-    let allowed = options.allowedTCPPeers.contains { inet_addr($0) == address }
-    if !allowed { Self.log("refused a TCP connection from an address not in FCGI_WEB_SERVER_ADDRS") }
-    return allowed
-  }
-
-  /// Bounds every read and write on `fd` by the I/O timeout, so a stalled web server cannot
-  /// hold a worker; disables Nagle on TCP (responses are single writes).
-  private func configure(_ fd: Int32) {
-    var timeout = timeval(tv_sec: options.ioTimeoutSeconds, tv_usec: 0)
-    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-    var on: Int32 = 1
-    setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &on, socklen_t(MemoryLayout<Int32>.size))
-  }
-
-  // MARK: Idle connections
-
-  /// Once a second (whichever worker comes by): closes connections idle too long — a new one
-  /// that sent nothing within the I/O timeout, a kept one after the idle timeout — and
-  /// resumes a paused listener.
-  private func sweepIfDue() {
-    let now = Self.monotonicMillis()
-    guard now - bls_atomic_load(lastSweep) >= 1000 else { return }
-    let expired = locked { () -> [FastCGIConnection]? in
-      guard now - bls_atomic_load(lastSweep) >= 1000 else { return nil }
-      bls_atomic_store(lastSweep, now)
-      let expired = connections.values.filter { connection in
-        let limit = connection.requestsServed == 0 ? options.ioTimeoutSeconds : options.idleTimeoutSeconds
-        return connection.state == .idle && now - connection.idleSince > Int64(limit) * 1000
-      }
-      for connection in expired { connections[connection.token] = nil }
-      return expired
-    }
-    guard let expired else { return }
-    for connection in expired { discard(connection) }
-    resumeAcceptingIfPaused()
-  }
-
-  /// After the workers stopped: answers a request still waiting on an idle connection, closes
-  /// the rest.
-  private func drain() {
-    let remaining = locked { () -> [FastCGIConnection] in
-      defer { connections.removeAll() }
-      closeListenerLocked()
-      return Array(connections.values)
-    }
-    for connection in remaining {
-      if Self.hasInput(connection.fd) {
-        _ = connection.serveOne(
-          maxBodyBytes: options.maxBodyBytes, handler: handler, payloadTooLarge: payloadTooLarge,
-          closeAfter: { true })
-      }
-      discard(connection)
-    }
-  }
-
-  /// Removes a connection from epoll and closes it.
-  private func discard(_ connection: FastCGIConnection) {
-    if connection.fd >= 0 { _ = bls_epoll_forget(epoll, connection.fd) }
-    connection.close()
-  }
-
   // MARK: Helpers
 
   /// Whether `fd` has bytes (or an end of stream) to read right now.
-  private static func hasInput(_ fd: Int32) -> Bool {
+  static func hasInput(_ fd: Int32) -> Bool {
     guard fd >= 0 else { return false }
     var entry = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
     return poll(&entry, 1, 0) > 0 && entry.revents != 0
   }
 
-  private func locked<T>(_ body: () -> T) -> T {
+  func locked<T>(_ body: () -> T) -> T {
     pthread_mutex_lock(mutex)
     defer { pthread_mutex_unlock(mutex) }
     return body()
