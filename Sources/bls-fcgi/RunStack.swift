@@ -19,7 +19,8 @@ struct RunStack {
     if let code = waitUntil(&supervisor, since: started, "the responder's socket", { FastCGIListener.isAccepting(unixPath: plan.socketPath) }) {
       return code
     }
-    supervisor.nginx = try SupervisorChild.spawn(name: "nginx", path: plan.nginxBinary, arguments: plan.nginxArguments)
+    supervisor.nginx = try SupervisorChild.spawn(
+      name: "nginx", path: plan.nginxBinary, arguments: plan.nginxArguments, keeping: ["PATH", "TZ", "LANG"])
     let probe = HealthcheckProbe(host: plan.probeHost, port: plan.port, timeoutMilliseconds: 1000)
     if let code = waitUntil(&supervisor, since: started, "/health through nginx", { probe.check() == .healthy }) {
       return code

@@ -10,13 +10,27 @@ struct SupervisorChild {
   let name: String
   let pid: pid_t
 
-  /// Starts `path` with `arguments` (argv[0] included) and this process's environment, in its
-  /// own process group, with SIGTERM sent to it should the supervisor die (see
-  /// `bls_spawn_child`).
-  static func spawn(name: String, path: String, arguments: [String]) throws(SupervisorError) -> SupervisorChild {
+  /// Starts `path` with `arguments` (argv[0] included), in its own process group, with
+  /// SIGTERM sent to it should the supervisor die (see `bls_spawn_child`). The environment is
+  /// this process's, or, when `keeping` is given, only those of its variables (nginx needs
+  /// none of BLS's, and so never holds the secret key).
+  static func spawn(
+    name: String, path: String, arguments: [String], keeping variables: [String]? = nil
+  ) throws(SupervisorError) -> SupervisorChild {
     var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
     defer { for pointer in argv { free(pointer) } }
-    let pid = path.withCString { bls_spawn_child($0, &argv, environ, 1, SIGTERM) }
+    var filtered: [UnsafeMutablePointer<CChar>?] = []
+    if let variables {
+      let environment = RunPlan.environment
+      filtered = variables.compactMap { name in environment[name].map { strdup("\(name)=\($0)") } }
+    }
+    filtered.append(nil)
+    defer { for pointer in filtered { free(pointer) } }
+    let pid = path.withCString { path in
+      variables == nil
+        ? bls_spawn_child(path, &argv, environ, 1, SIGTERM)
+        : filtered.withUnsafeMutableBufferPointer { bls_spawn_child(path, &argv, $0.baseAddress, 1, SIGTERM) }
+    }
     guard pid > 0 else {
       throw SupervisorError("cannot start \(name) (\(path)): \(String(cString: strerror(errno)))")
     }

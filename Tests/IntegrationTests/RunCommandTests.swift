@@ -55,6 +55,11 @@ struct RunCommandTests {
     let nginx = try #require(stack.childPID("nginx"))
     let responder = try #require(stack.childPID("responder"))
     #expect(try stack.connect().request("GET", "/health").status == 200)
+    // nginx gets none of BLS's variables: the secret key lives only in the responder.
+    let nginxEnvironment = try String(contentsOfFile: "/proc/\(nginx)/environ", encoding: .utf8)
+    let responderEnvironment = try String(contentsOfFile: "/proc/\(responder)/environ", encoding: .utf8)
+    #expect(!nginxEnvironment.contains("NOSTR_SECRET_KEY"))
+    #expect(responderEnvironment.contains("NOSTR_SECRET_KEY="))
     let started = Date()
     stack.process.signal(SIGTERM)
     #expect(stack.process.waitForExit(seconds: 10) == 0, "\(stack.process.stderr)")
