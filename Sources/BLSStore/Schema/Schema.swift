@@ -5,7 +5,7 @@
 /// as the `user_version` bump, so a file is always at exactly one version.
 enum Schema {
   /// The version this release writes.
-  static let currentVersion: Int64 = 1
+  static let currentVersion: Int64 = 2
 
   /// The reference's `events` table, column for column, so its tools can read our file.
   /// Times are Unix seconds; `tags` is the JSON text of the tag array.
@@ -28,7 +28,7 @@ enum Schema {
   ]
 
   /// Forward migrations; `migrations[n]` takes a file from version `n` to `n + 1`.
-  static let migrations: [String] = [version1]
+  static let migrations: [String] = [version1, version2]
 
   /// Version 1: indexes for NIP-01 filters, an exact tag index, and one row per replaceable or
   /// addressable address.
@@ -107,15 +107,39 @@ enum Schema {
         AND id NOT IN (SELECT event_id FROM event_addresses);
     """
 
+  /// Version 2: the writer indexes the tags of the events it stores itself, with one prepared
+  /// INSERT per tag, before inserting the event; the trigger then finds the rows present and
+  /// does nothing. It still indexes any event inserted by other SQL (an operator's shell, a
+  /// script), and no longer sorts the rows for `DISTINCT` (`INSERT OR IGNORE` already drops
+  /// repeats). Per stored event this is about a quarter of SQLite's work (bench/micro:
+  /// 249 k → 190 k instructions), the JSON functions no longer running for the writer's events.
+  static let version2 = """
+    DROP TRIGGER IF EXISTS events_index_tags;
+    CREATE TRIGGER events_index_tags AFTER INSERT ON events
+    WHEN NOT EXISTS (SELECT 1 FROM event_tags WHERE event_id = NEW.id) BEGIN
+      INSERT OR IGNORE INTO event_tags (name, value, created_at, event_id)
+      \(tagRows(tags: "NEW.tags", createdAt: "NEW.created_at", id: "NEW.id", distinct: false));
+    END;
+    """
+
+  /// Whether a tag gets a row in `event_tags` (the rule of ``tagRows``): its name is one ASCII
+  /// letter and it has a value.
+  static func isIndexed(_ tag: [String]) -> Bool {
+    guard tag.count >= 2 else { return false }
+    let name = tag[0].utf8
+    guard name.count == 1, let letter = name.first else { return false }
+    return (letter >= 0x41 && letter <= 0x5A) || (letter >= 0x61 && letter <= 0x7A)
+  }
+
   /// The rows of `event_tags` for one event: tags whose first element is a one-letter string
   /// and that have a string value. A tag of any other shape is skipped, not an error.
-  private static func tagRows(tags: String, createdAt: String, id: String, from: String = "")
-    -> String
-  {
+  private static func tagRows(
+    tags: String, createdAt: String, id: String, from: String = "", distinct: Bool = true
+  ) -> String {
     // `t.value` is the JSON text of an array element only when `t.type` is 'array'; CASE
     // guarantees json_extract never sees anything else.
     """
-    SELECT DISTINCT name, value, created_at, event_id FROM (
+    SELECT \(distinct ? "DISTINCT " : "")name, value, created_at, event_id FROM (
         SELECT \(createdAt) AS created_at, \(id) AS event_id,
           CASE WHEN t.type = 'array' THEN json_type(t.value, '$[0]') END AS name_type,
           CASE WHEN t.type = 'array' THEN json_type(t.value, '$[1]') END AS value_type,

@@ -74,6 +74,7 @@ final class EventWriter {
   /// NIP-01 storage of one event inside the open transaction.
   private func store(_ event: NostrEvent, receivedAt: Int64) throws(SQLiteError) -> StoreOutcome {
     guard let key = event.replacementKey else {
+      if try exists(id: event.id) { return .duplicate }
       try insert(event, receivedAt: receivedAt, orIgnore: true)
       return db.changes == 0 ? .duplicate : .stored
     }
@@ -96,7 +97,15 @@ final class EventWriter {
     return .stored
   }
 
+  /// Inserts the event's `event_tags` rows, then the event (whose trigger then finds them and
+  /// does nothing; Schema.version2). Called only for an id not stored yet, so no row can
+  /// point at another event's tags.
   private func insert(_ event: NostrEvent, receivedAt: Int64, orIgnore: Bool) throws(SQLiteError) {
+    for tag in event.tags where Schema.isIndexed(tag) {
+      try db.cached(
+        "INSERT OR IGNORE INTO event_tags (name, value, created_at, event_id) VALUES (?, ?, ?, ?)"
+      ).run([.text(tag[0]), .text(tag[1]), .integer(event.createdAt), .text(event.id)])
+    }
     let verb = orIgnore ? "INSERT OR IGNORE" : "INSERT"
     try db.cached(
       """
