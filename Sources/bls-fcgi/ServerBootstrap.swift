@@ -38,7 +38,7 @@ struct ServerBootstrap {
     }
     if let warning = store.warning { Log.warning(warning) }
     if store.migratedReferenceFile { Log.info("migrated a reference-written events.db to the current schema") }
-    Log.info("configuration: \(configuration.summary) storage=\(store.storageDescription)")
+    Log.info("configuration: \(configuration.summary)")
     return ServerBootstrap(
       configuration: configuration, store: store,
       application: BLSApplication(configuration: configuration, store: store))
