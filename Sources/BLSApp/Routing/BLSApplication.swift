@@ -22,6 +22,8 @@ public final class BLSApplication: Sendable {
   let payment: PaymentHandler
   let packet: PacketHandler
   let clock: @Sendable () -> Int64
+  let healthPrefix: [UInt8]
+  let healthSuffix: [UInt8]
 
   /// - Parameter clock: current Unix time in milliseconds (injectable for tests).
   public init(
@@ -36,6 +38,7 @@ public final class BLSApplication: Sendable {
     self.payment = PaymentHandler(decider: decider)
     self.packet = PacketHandler(decider: decider)
     self.clock = clock
+    (healthPrefix, healthSuffix) = Self.healthTemplate(configuration, storage: store.storageDescription)
   }
 
   /// Answers one request.
@@ -59,19 +62,31 @@ public final class BLSApplication: Sendable {
   }
 
   /// GET /health: 200 with status, nodeId, pubkey, ilpAddress, timestamp (Unix ms), plus the
-  /// storage in use and the version.
+  /// storage in use and the version. Everything but the timestamp is serialized once, at init.
   func health() -> HTTPResponse {
-    .json(
-      200,
-      [
-        "status": "healthy",
-        "nodeId": .string(configuration.nodeID),
-        "pubkey": .string(configuration.publicKeyHex),
-        "ilpAddress": .string(configuration.ilpAddress),
-        "timestamp": .number(JSONNumber(clock())),
-        "storage": .string(store.storageDescription),
-        "version": .string(Self.version),
-      ])
+    var body = healthPrefix
+    body.append(contentsOf: String(clock()).utf8)
+    body.append(contentsOf: healthSuffix)
+    return HTTPResponse(status: 200, headers: [(name: "Content-Type", value: "application/json")], body: body)
+  }
+
+  /// The `/health` body around its timestamp: `{"status":…,"timestamp":` and `,"storage":…}`.
+  static func healthTemplate(_ configuration: BLSConfiguration, storage: String) -> (prefix: [UInt8], suffix: [UInt8]) {
+    let marker = "\u{0}timestamp\u{0}"
+    let template: JSONValue = [
+      "status": "healthy",
+      "nodeId": .string(configuration.nodeID),
+      "pubkey": .string(configuration.publicKeyHex),
+      "ilpAddress": .string(configuration.ilpAddress),
+      "timestamp": .string(marker),
+      "storage": .string(storage),
+      "version": .string(Self.version),
+    ]
+    var quotedMarker: [UInt8] = []
+    JSONWriter.appendQuoted(marker, to: &quotedMarker)
+    let bytes = template.serializedBytes
+    let start = bytes.firstRange(of: quotedMarker)!
+    return (Array(bytes[..<start.lowerBound]), Array(bytes[start.upperBound...]))
   }
 
   /// A JSON error in the reject shape: `{"accept":false,"code":…,"message":…}`, with code
