@@ -19,7 +19,7 @@ root=$(cd "$here/.." && pwd)
 duration=${BENCH_DURATION:-10}
 connections=${BENCH_CONNECTIONS:-32}
 threads=${BENCH_THREADS:-2}
-port=${BENCH_PORT:-3199}
+port=${BENCH_PORT:-39173}
 workers=${BENCH_WORKERS:-}
 payments=${BENCH_PAYMENTS:-}
 targets=${BENCH_TARGETS:-nginx,ceiling,bls}
@@ -340,16 +340,16 @@ if [ "$soak" -gt 0 ] && has "$targets" bls; then
   echo "soak start rss_kb=$(rss_kb "$responder_pid")" >>"$results"
   while [ "$elapsed" -lt "$soak" ]; do
     case $((round % 3)) in
-      0) scenario_path=/handle-payment; soak_bodies="$work/accept.jsonl" ;;
-      1) scenario_path=/handle-payment; soak_bodies="$work/reject-sig.jsonl" ;;
-      2) scenario_path=/health; soak_bodies="" ;;
+      0) soak_name=accept; scenario_path=/handle-payment; soak_bodies="$work/accept.jsonl" ;;
+      1) soak_name=reject-sig; scenario_path=/handle-payment; soak_bodies="$work/reject-sig.jsonl" ;;
+      2) soak_name=health; scenario_path=/health; soak_bodies="" ;;
     esac
     [ -n "$soak_bodies" ] && [ ! -s "$soak_bodies" ] && { round=$((round + 1)); continue; }
     BENCH_BODIES="$soak_bodies" BENCH_MODE=cycle BENCH_THREADS="$threads" \
       timeout $((window + 60)) wrk -t"$threads" -c"$connections" -d"${window}s" --timeout 5s \
       -s "$here/wrk/bench.lua" "http://127.0.0.1:$port$scenario_path" >"$work/soak-$round.txt" 2>&1 || true
     elapsed=$((elapsed + window))
-    echo "soak t=${elapsed}s path=$scenario_path $(grep '^BENCH ' "$work/soak-$round.txt" | sed 's/^BENCH //' | cut -d' ' -f3) rss_kb=$(rss_kb "$responder_pid")" >>"$results"
+    echo "soak t=${elapsed}s $soak_name $(grep '^BENCH ' "$work/soak-$round.txt" | sed 's/^BENCH //' | cut -d' ' -f3) rss_kb=$(rss_kb "$responder_pid")" >>"$results"
     round=$((round + 1))
   done
   sleep 2

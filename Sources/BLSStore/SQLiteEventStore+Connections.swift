@@ -27,9 +27,6 @@ extension SQLiteEventStore {
     // instead of a temporary file created, written and deleted per event (half the write
     // syscalls of a batch, measured with bench/micro's store benchmarks).
     try db.execute("PRAGMA temp_store = MEMORY")
-    // 8 MiB of page cache (default 2 MiB): the id and tag indexes are written at random
-    // places, which a growing file would otherwise read back with a syscall per page.
-    try db.execute("PRAGMA cache_size = -8192")
     // After a checkpoint, keep at most 64 MiB of WAL file around.
     try db.execute("PRAGMA journal_size_limit = 67108864")
   }
