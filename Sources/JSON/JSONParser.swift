@@ -160,6 +160,14 @@ private struct Cursor {
     let start = index
     let end = bytes.withUnsafeBufferPointer { buffer in
       var end = start
+      // Eight bytes at a time while none is `"`, `\\`, a control character or non-ASCII.
+      if let base = buffer.baseAddress {
+        while end + 8 <= buffer.count {
+          let word = UnsafeRawPointer(base + end).loadUnaligned(as: UInt64.self)
+          if JSONWriter.needsEscape(word) || word & 0x8080_8080_8080_8080 != 0 { break }
+          end += 8
+        }
+      }
       while end < buffer.count {
         let b = buffer[end]
         if b == 0x22 || b == 0x5C || b < 0x20 || b >= 0x80 { break }

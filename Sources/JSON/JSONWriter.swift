@@ -17,12 +17,21 @@ public enum JSONWriter {
     out.append(UInt8(ascii: "\""))
   }
 
-  /// Appends UTF-8 `bytes` with JSON escaping (no quotes).
+  /// Appends UTF-8 `bytes` with JSON escaping (no quotes). Bytes that need no escaping are
+  /// skipped eight at a time (``needsEscape(_:)``) and copied in runs.
   static func appendEscaped(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+    guard let base = bytes.baseAddress else { return }
+    let count = bytes.count
     var runStart = 0
     var index = 0
-    while index < bytes.count {
-      let byte = bytes[index]
+    while index < count {
+      while index + 8 <= count,
+        !needsEscape(UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self))
+      {
+        index += 8
+      }
+      guard index < count else { break }
+      let byte = base[index]
       guard byte < 0x20 || byte == 0x22 || byte == 0x5C else {
         index += 1
         continue
@@ -47,7 +56,22 @@ public enum JSONWriter {
       index += 1
       runStart = index
     }
-    if bytes.count > runStart { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart...])) }
+    if count > runStart { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart...])) }
+  }
+
+  /// Whether any of the 8 bytes of `word` is below 0x20, `"` or `\\` (SWAR: a byte is zero
+  /// after the XOR exactly when it matched; `x - 0x01…` borrows into the high bit of a byte
+  /// below the bound). Bytes of 0x80 and above never match, so UTF-8 text passes through.
+  @inline(__always)
+  static func needsEscape(_ word: UInt64) -> Bool {
+    let ones: UInt64 = 0x0101_0101_0101_0101
+    let highs: UInt64 = 0x8080_8080_8080_8080
+    let quote = word ^ (ones &* 0x22)
+    let backslash = word ^ (ones &* 0x5C)
+    let control = (word &- ones &* 0x20) & ~word & highs
+    let quoteFound = (quote &- ones) & ~quote & highs
+    let backslashFound = (backslash &- ones) & ~backslash & highs
+    return (control | quoteFound | backslashFound) != 0
   }
 
   /// Lowercase hex digit of `nibble` (0–15).

@@ -74,3 +74,35 @@ import Testing
     #expect(Self.nip01Vectors().count == 85)
   }
 }
+
+/// The writer and the parser skip long runs of plain bytes eight at a time; every byte that
+/// matters must still be seen wherever it falls in a word.
+@Suite struct JSONWordScanTests {
+  /// Every ASCII byte and a few non-ASCII characters, at every offset of a 40-byte string.
+  static let specials: [String] = (0..<0x80).map { String(Character(Unicode.Scalar(UInt8($0)))) } + ["é", "中", "😀", "\u{2028}"]
+
+  @Test(arguments: 0..<40)
+  func everySpecialByteIsEscapedAndParsedAtEveryOffset(offset: Int) throws {
+    for special in Self.specials {
+      let text = String(repeating: "a", count: offset) + special + String(repeating: "b", count: 39 - offset)
+      let written = JSONValue.string(text).serialized
+      let expected = JSONValue.string("").serialized.dropLast() + Self.escapedByteWise(text) + "\""
+      #expect(written == expected, "offset \(offset), U+\(special.unicodeScalars.first!.value)")
+      #expect(try JSONValue.parse(written) == .string(text))
+    }
+  }
+
+  /// JSON.stringify's escaping, one character at a time.
+  static func escapedByteWise(_ text: String) -> String {
+    var out = ""
+    for scalar in text.unicodeScalars {
+      switch scalar.value {
+      case 0x22: out += "\\\""
+      case 0x5C: out += "\\\\"
+      case 0x00..<0x20: out += JSONWriterTests.controlEscapes[Int(scalar.value)]
+      default: out.unicodeScalars.append(scalar)
+      }
+    }
+    return out
+  }
+}
