@@ -23,11 +23,18 @@ extension SQLiteEventStore {
         message: "cannot use write-ahead logging on \(db.path) (journal_mode is \(mode.joined()))")
     }
     try db.execute("PRAGMA synchronous = FULL")
-    // Each event of a batch runs in its own SAVEPOINT; its statement journal stays in memory
-    // instead of a temporary file created, written and deleted per event (half the write
-    // syscalls of a batch, measured with bench/micro's store benchmarks).
+    // Statement journals (a SAVEPOINT's, when a batch is retried event by event; a
+    // multi-row statement's) stay in memory instead of a temporary file created, written and
+    // deleted each time (when every event had its SAVEPOINT: half the write syscalls of a
+    // batch, measured with bench/micro's store benchmarks).
     try db.execute("PRAGMA temp_store = MEMORY")
-    // After a checkpoint, keep at most 64 MiB of WAL file around.
+    // Checkpoint every 10 000 WAL pages (~40 MiB) instead of 1 000: the pages every batch
+    // touches (the ends of the time-ordered indexes, the table's last leaf) are copied into
+    // the database once per checkpoint, not once per 1 000 pages. Measured (bench/micro,
+    // store on disk, 32 callers): 1.9 instead of 2.2 ms per commit, half the pread calls.
+    try db.execute("PRAGMA wal_autocheckpoint = 10000")
+    // After a checkpoint, keep at most 64 MiB of WAL file around (more than a checkpoint
+    // interval, so the file is reused, not regrown).
     try db.execute("PRAGMA journal_size_limit = 67108864")
   }
 
