@@ -44,3 +44,7 @@ lint:
 
 clean:
 	rm -rf .build .build-*
+
+## bench: end-to-end benchmark (see BENCHMARKS.md); pass options with BENCH_ARGS="-d 10".
+bench:
+	bench/run.sh $(BENCH_ARGS)
