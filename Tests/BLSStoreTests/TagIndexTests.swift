@@ -60,7 +60,8 @@ struct TagIndexTests {
     // Put the file back to version 1: its trigger, its version number.
     try withRawDatabase(directory.databasePath) { db in
       try db.execute("DROP TRIGGER events_index_tags")
-      let version1Trigger = Schema.version1[Schema.version1.range(of: "CREATE TRIGGER events_index_tags")!.lowerBound...]
+      let version1Trigger = Schema.version1[
+        Schema.version1.range(of: "CREATE TRIGGER events_index_tags")!.lowerBound...]
       let end = version1Trigger.range(of: "END;")!.upperBound
       try db.execute(String(version1Trigger[..<end]))
       try db.execute("PRAGMA user_version = 1")

@@ -79,7 +79,8 @@ import Testing
 /// matters must still be seen wherever it falls in a word.
 @Suite struct JSONWordScanTests {
   /// Every ASCII byte and a few non-ASCII characters, at every offset of a 40-byte string.
-  static let specials: [String] = (0..<0x80).map { String(Character(Unicode.Scalar(UInt8($0)))) } + ["é", "中", "😀", "\u{2028}"]
+  static let specials: [String] =
+    (0..<0x80).map { String(Character(Unicode.Scalar(UInt8($0)))) } + ["é", "中", "😀", "\u{2028}"]
 
   @Test(arguments: 0..<40)
   func everySpecialByteIsEscapedAndParsedAtEveryOffset(offset: Int) throws {

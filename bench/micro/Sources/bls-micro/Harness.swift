@@ -33,8 +33,9 @@ struct Harness {
     let clock = ContinuousClock()
     if let fixedIterations {
       let elapsed = clock.measure { body(fixedIterations) }
-      print(Self.pad(name, 38) + Self.lpad(Self.number(Self.nanoseconds(elapsed) / Double(fixedIterations)), 12)
-        + "  (\(fixedIterations) iterations, one round)")
+      print(
+        Self.pad(name, 38) + Self.lpad(Self.number(Self.nanoseconds(elapsed) / Double(fixedIterations)), 12)
+          + "  (\(fixedIterations) iterations, one round)")
       return
     }
     var iterations = 1

@@ -64,8 +64,9 @@ struct StoreBenchmarks {
       let after = store.statistics
       let commits = after.commits - before.commits
       let mean = commits == 0 ? 0 : Double(after.events - before.events) / Double(commits)
-      print("    mean batch \((mean * 10).rounded() / 10) events, \(commits) commits, "
-        + "\((after.meanCommitMilliseconds * 100).rounded() / 100) ms per commit")
+      print(
+        "    mean batch \((mean * 10).rounded() / 10) events, \(commits) commits, "
+          + "\((after.meanCommitMilliseconds * 100).rounded() / 100) ms per commit")
       store.close()
       Self.remove(file)
     }
@@ -86,11 +87,13 @@ struct StoreBenchmarks {
     for index in 0..<count {
       var thread = pthread_t()
       let box = Unmanaged.passRetained(Box(body, index)).toOpaque()
-      let created = pthread_create(&thread, nil, { raw in
-        let box = Unmanaged<Box>.fromOpaque(raw!).takeRetainedValue()
-        box.body(box.index)
-        return nil
-      }, box)
+      let created = pthread_create(
+        &thread, nil,
+        { raw in
+          let box = Unmanaged<Box>.fromOpaque(raw!).takeRetainedValue()
+          box.body(box.index)
+          return nil
+        }, box)
       precondition(created == 0, "pthread_create failed")
       threads.append(thread)
     }

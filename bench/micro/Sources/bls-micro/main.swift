@@ -41,7 +41,9 @@ while let argument = arguments.next() {
 
 let typical = Fixture.typical
 let large = Fixture.large
-print("bls-micro: typical event \(typical.toon.count) B TOON (\(typical.body.count) B body), large \(large.toon.count) B TOON")
+print(
+  "bls-micro: typical event \(typical.toon.count) B TOON (\(typical.body.count) B body), large \(large.toon.count) B TOON"
+)
 print(Harness.header())
 
 // MARK: Steps of the hot path, in request order
