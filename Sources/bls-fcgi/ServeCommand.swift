@@ -98,6 +98,8 @@ struct ServeCommand: ParsableCommand {
       "serving on \(listener.address) with \(workers) workers and \(blockingWorkers) for payments, body limit \(options.maxBodyBytes) bytes")
     try server.run()
     store.close()
+    // How well group commit worked (events per durable commit), for operators and bench/run.sh.
+    FastCGIServer.log("group commit: \(store.statistics)")
     FastCGIServer.log("stopped: requests answered, database checkpointed and closed")
   }
 
