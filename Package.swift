@@ -64,13 +64,15 @@ let package = Package(
       name: "bls-store-bench", dependencies: ["BLSStore", "Nostr"], path: "bench/store",
       exclude: ["README.md"]),
 
-    // Tests.
-    .testTarget(name: "JSONTests", dependencies: ["JSON"]),
-    .testTarget(name: "TOONTests", dependencies: ["TOON", "JSON"]),
-    .testTarget(name: "NostrTests", dependencies: ["Nostr", "JSON"]),
+    // Tests. BLSTestSupport locates ../shared and reads the payment cases for every suite.
+    .target(name: "BLSTestSupport", dependencies: ["JSON"], path: "Tests/BLSTestSupport"),
+    .testTarget(name: "JSONTests", dependencies: ["BLSTestSupport", "JSON"]),
+    .testTarget(name: "TOONTests", dependencies: ["BLSTestSupport", "TOON", "JSON"]),
+    .testTarget(name: "NostrTests", dependencies: ["BLSTestSupport", "Nostr", "JSON"]),
     .testTarget(
       name: "BLSAppTests",
       dependencies: [
+        "BLSTestSupport",
         "BLSApp", "Nostr", "TOON", "JSON",
         .product(name: "ExtrasBase64", package: "swift-extras-base64"),
       ]),
@@ -80,9 +82,9 @@ let package = Package(
         "BLSApp", "Nostr", "TOON", "JSON",
         .product(name: "ExtrasBase64", package: "swift-extras-base64"),
       ]),
-    .testTarget(name: "BLSStoreTests", dependencies: ["BLSStore", "Nostr", "JSON"]),
+    .testTarget(name: "BLSStoreTests", dependencies: ["BLSTestSupport", "BLSStore", "Nostr", "JSON"]),
     .testTarget(
-      name: "IntegrationTests", dependencies: ["BLSApp", "Nostr", "JSON", "BLSFastCGI"]),
+      name: "IntegrationTests", dependencies: ["BLSTestSupport", "BLSApp", "Nostr", "JSON", "BLSFastCGI"]),
   ],
   swiftLanguageModes: [.v6]
 )

@@ -1,3 +1,4 @@
+import BLSTestSupport
 import Foundation
 import JSON
 import Nostr
@@ -47,15 +48,7 @@ enum Events {
 
 /// The shared vectors directory: `$BLS_SHARED_DIR`, else `../shared` next to the repository.
 enum SharedVectors {
-  static var directory: URL {
-    if let env = ProcessInfo.processInfo.environment["BLS_SHARED_DIR"], !env.isEmpty {
-      return URL(fileURLWithPath: env)
-    }
-    // Tests/BLSStoreTests/TestSupport.swift → repository root → ../shared
-    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-      .deletingLastPathComponent().deletingLastPathComponent()
-    return root.deletingLastPathComponent().appendingPathComponent("shared")
-  }
+  static var directory: URL { SharedDirectory.url }
 
   /// The `valid` events of `vectors/nip01-events.json`, by name.
   static func validEvents() throws -> [(name: String, event: NostrEvent)] {

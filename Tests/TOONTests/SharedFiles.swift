@@ -1,37 +1,13 @@
+import BLSTestSupport
 import Foundation
 import JSON
 
 /// Locates `../shared` (read-only vectors and fixtures): `BLS_SHARED_DIR` if set, else the
 /// directory next to the repository root found by walking up from this file.
 enum SharedFiles {
-  static let directory: URL = {
-    if let env = ProcessInfo.processInfo.environment["BLS_SHARED_DIR"], !env.isEmpty {
-      return URL(fileURLWithPath: env, isDirectory: true)
-    }
-    var dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-    while dir.path != "/" {
-      if FileManager.default.fileExists(atPath: dir.appendingPathComponent("Package.swift").path) {
-        return dir.deletingLastPathComponent().appendingPathComponent("shared", isDirectory: true)
-      }
-      dir = dir.deletingLastPathComponent()
-    }
-    return URL(fileURLWithPath: "/work/shared", isDirectory: true)
-  }()
-
-  static func url(_ relativePath: String) -> URL {
-    directory.appendingPathComponent(relativePath)
-  }
-
-  /// Parses a JSON file with the project's own parser.
-  static func json(_ relativePath: String) throws -> JSONValue {
-    let data = try Data(contentsOf: url(relativePath))
-    return try JSONParser(maxDepth: 256).parse([UInt8](data))
-  }
-
-  static func files(in relativeDirectory: String) -> [String] {
-    let names = (try? FileManager.default.contentsOfDirectory(atPath: url(relativeDirectory).path)) ?? []
-    return names.filter { $0.hasSuffix(".json") }.sorted().map { "\(relativeDirectory)/\($0)" }
-  }
+  static func url(_ relativePath: String) -> URL { SharedDirectory.url(relativePath) }
+  static func json(_ relativePath: String) throws -> JSONValue { try SharedDirectory.json(relativePath) }
+  static func files(in relativeDirectory: String) -> [String] { SharedDirectory.jsonFiles(in: relativeDirectory) }
 }
 
 extension JSONValue {

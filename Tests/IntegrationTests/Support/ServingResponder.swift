@@ -1,3 +1,4 @@
+import BLSTestSupport
 import Foundation
 
 /// `bls-fcgi serve` on a unix socket (or other listener arguments), started by a test with a

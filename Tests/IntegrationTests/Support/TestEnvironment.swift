@@ -1,27 +1,11 @@
+import BLSTestSupport
 import Foundation
 import JSON
 
 /// Paths the integration tests need: the repository, `../shared`, the built `bls-fcgi`.
 enum TestEnvironment {
-  /// The repository root (the directory holding Package.swift above this file).
-  static let repositoryRoot: URL = {
-    var url = URL(fileURLWithPath: #filePath)
-    while url.path != "/" {
-      url.deleteLastPathComponent()
-      if FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) {
-        return url
-      }
-    }
-    fatalError("cannot find the repository root above \(#filePath)")
-  }()
-
-  /// `$BLS_SHARED_DIR`, else `../shared` beside the repository.
-  static let sharedDirectory: URL = {
-    if let directory = ProcessInfo.processInfo.environment["BLS_SHARED_DIR"] {
-      return URL(fileURLWithPath: directory)
-    }
-    return repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared")
-  }()
+  /// The repository root (the directory holding Package.swift above the tests).
+  static var repositoryRoot: URL { SharedDirectory.repositoryRoot }
 
   /// The `bls-fcgi` executable: `$BLS_FCGI_BINARY`, else the one built beside this test
   /// bundle (`swift build --build-tests` builds both).
@@ -39,15 +23,6 @@ enum TestEnvironment {
 
   /// The nginx binary: `$BLS_NGINX`, else /usr/sbin/nginx.
   static let nginx: String = ProcessInfo.processInfo.environment["BLS_NGINX"] ?? "/usr/sbin/nginx"
-
-  /// A parsed file under `../shared`.
-  static func sharedJSON(_ relativePath: String) -> JSONValue {
-    let path = sharedDirectory.appendingPathComponent(relativePath).path
-    guard let data = FileManager.default.contents(atPath: path) else {
-      fatalError("missing \(path); set BLS_SHARED_DIR")
-    }
-    return try! JSONValue.parse(Array(data))
-  }
 
   /// A fresh directory under /tmp with a short path (unix socket paths are limited to 107
   /// bytes), removed by the caller.
