@@ -68,7 +68,8 @@ public struct FastCGIListener: Sendable {
     guard getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &accepting, &length) == 0, accepting != 0 else {
       throw FastCGIError(
         code: "socket",
-        message: "fd \(fd) is not a listening socket: pass --socket PATH or --listen HOST:PORT, or start under spawn-fcgi")
+        message:
+          "fd \(fd) is not a listening socket: pass --socket PATH or --listen HOST:PORT, or start under spawn-fcgi")
     }
     _ = try initializeLibrary { 0 }
     try prepare(fd)

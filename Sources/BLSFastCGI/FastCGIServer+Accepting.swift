@@ -13,11 +13,13 @@ extension FastCGIServer {
   /// Accepts every pending connection, then re-arms the listener; pauses accepting at the
   /// connection limit or when out of descriptors.
   func acceptAll() {
-    guard locked({ () -> Bool in
-      guard listenerOpen && !stopping else { return false }
-      accepting = true
-      return true
-    }) else { return }
+    guard
+      locked({ () -> Bool in
+        guard listenerOpen && !stopping else { return false }
+        accepting = true
+        return true
+      })
+    else { return }
     var rearm = true
     while true {
       if locked({ connections.count }) >= options.maxConnections {

@@ -63,17 +63,20 @@ struct LineReader {
           continue
         }
         if strict {
-          throw error(.tabIndentation, "tabs must not be used for indentation (§12)",
-                      lineStart: lineStart, at: start)
+          throw error(
+            .tabIndentation, "tabs must not be used for indentation (§12)",
+            lineStart: lineStart, at: start)
         }
         start = s
       } else if strict && columns % indent != 0 {
-        throw error(.invalidIndentation,
-                    "indentation of \(columns) spaces is not a multiple of \(indent) (§12)",
-                    lineStart: lineStart, at: start)
+        throw error(
+          .invalidIndentation,
+          "indentation of \(columns) spaces is not a multiple of \(indent) (§12)",
+          lineStart: lineStart, at: start)
       }
-      return Line(lineStart: lineStart, start: start, end: end, depth: columns / indent,
-                  number: lineNumber, blankLineBefore: blankLine)
+      return Line(
+        lineStart: lineStart, start: start, end: end, depth: columns / indent,
+        number: lineNumber, blankLineBefore: blankLine)
     }
     return nil
   }
@@ -97,8 +100,9 @@ struct LineReader {
       } else if let n = utf8SequenceLength(bytes, at: i) {
         i += n
       } else {
-        throw error(.invalidUTF8, "ill-formed UTF-8 byte 0x\(String(b, radix: 16)) (§4)",
-                    lineStart: start, at: i)
+        throw error(
+          .invalidUTF8, "ill-formed UTF-8 byte 0x\(String(b, radix: 16)) (§4)",
+          lineStart: start, at: i)
       }
     }
     return i
@@ -122,8 +126,9 @@ struct LineReader {
   private func error(_ code: TOONError.Code, _ message: String, lineStart: Int, at offset: Int)
     -> TOONError
   {
-    TOONError(line: lineNumber, column: column(lineStart: lineStart, offset: offset, in: bytes),
-              code: code, message: message)
+    TOONError(
+      line: lineNumber, column: column(lineStart: lineStart, offset: offset, in: bytes),
+      code: code, message: message)
   }
 }
 

@@ -25,8 +25,9 @@ extension Parser {
   /// §14.1: in strict mode the declared length must match what was read.
   func checkCount(_ count: Int, _ header: Header, _ line: Line, what: String) throws(TOONError) {
     if strict && count != header.length {
-      throw fail(.countMismatch, "header declares \(header.length) \(what) but \(count) follow (§14.1)",
-                 line, header.bracketStart)
+      throw fail(
+        .countMismatch, "header declares \(header.length) \(what) but \(count) follow (§14.1)",
+        line, header.bracketStart)
     }
   }
 
@@ -84,8 +85,9 @@ extension Parser {
         return try parseHeaderValue(header, item, parentDepth: itemDepth, level: level)
       }
       if strict {
-        throw fail(.misplacedHeader, "a keyless header with a field list is allowed only at the document root (§6)",
-                   item, s)
+        throw fail(
+          .misplacedHeader, "a keyless header with a field list is allowed only at the document root (§6)",
+          item, s)
       }
       shape = .keyValue(key: string(s, header.restStart - 1), valueStart: header.restStart)
     }
@@ -174,8 +176,9 @@ extension Parser {
 
   private func checkWidth(_ count: Int, _ width: Int, _ row: Line) throws(TOONError) {
     if strict && count != width {
-      throw fail(.widthMismatch, "row has \(count) cells but the header has \(width) fields (§14.1)",
-                 row, row.start)
+      throw fail(
+        .widthMismatch, "row has \(count) cells but the header has \(width) fields (§14.1)",
+        row, row.start)
     }
   }
 

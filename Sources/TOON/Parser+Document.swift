@@ -23,8 +23,9 @@ extension Parser {
       case .scalar:
         _ = try take()
         guard current == nil else {
-          throw fail(.missingColon, "expected \"key: value\"; a bare value is allowed only as the whole document (§5)",
-                     first, first.start)
+          throw fail(
+            .missingColon, "expected \"key: value\"; a bare value is allowed only as the whole document (§5)",
+            first, first.start)
         }
         let (s, e) = trim(first.start, first.end)
         return try parsePrimitive(s, e, first)
@@ -65,8 +66,9 @@ extension Parser {
   mutating func parseField(
     _ line: Line, from start: Int, fieldDepth: Int, level: Int, into object: inout JSONObject
   ) throws(TOONError) {
-    try parseField(try classify(line, from: start), line, from: start, fieldDepth: fieldDepth,
-                   level: level, into: &object)
+    try parseField(
+      try classify(line, from: start), line, from: start, fieldDepth: fieldDepth,
+      level: level, into: &object)
   }
 
   mutating func parseField(
@@ -75,17 +77,19 @@ extension Parser {
   ) throws(TOONError) {
     switch shape {
     case .scalar:
-      throw fail(.missingColon, "expected \"key: value\"; found a value without a key (§4, §5.2)",
-                 line, start)
+      throw fail(
+        .missingColon, "expected \"key: value\"; found a value without a key (§4, §5.2)",
+        line, start)
     case .keyValue(let key, let valueStart):
       let value = try parseFieldValue(line, valueStart, fieldDepth: fieldDepth, level: level + 1)
       try insert(key, value, into: &object, line, start)
     case .header(let header):
       guard let key = header.key else {
         if strict {
-          throw fail(.misplacedHeader,
-                     "a keyless header is allowed only at the document root or as a list item (§6)",
-                     line, start)
+          throw fail(
+            .misplacedHeader,
+            "a keyless header is allowed only at the document root or as a list item (§6)",
+            line, start)
         }
         let literal = LineShape.keyValue(key: string(start, header.restStart - 1), valueStart: header.restStart)
         return try parseField(literal, line, from: start, fieldDepth: fieldDepth, level: level, into: &object)

@@ -37,8 +37,10 @@ extension Parser {
   {
     do throws(HeaderFailure) {
       if bracket > start && bytes[bracket - 1] == 0x20 {
-        throw .malformed(fail(.invalidHeader, "whitespace between a key and its bracket segment (§6)",
-                              line, bracket - 1))
+        throw .malformed(
+          fail(
+            .invalidHeader, "whitespace between a key and its bracket segment (§6)",
+            line, bracket - 1))
       }
       return .header(try parseHeader(line, key: key, bracket: bracket))
     } catch {
@@ -108,7 +110,8 @@ extension Parser {
     }
     guard i < end && bytes[i] == UInt8(ascii: ":") else {
       throw malformed(
-        i == end ? "array header is missing its colon (§6)"
+        i == end
+          ? "array header is missing its colon (§6)"
           : "unexpected text between the bracket segment and the colon (§6)", i)
     }
     i += 1
@@ -119,8 +122,9 @@ extension Parser {
       let (s, e) = trim(i, end)
       if s < e { throw malformed("a header with a field list carries no inline values (§6)", s) }
     }
-    return Header(key: key, length: length, keyed: keyed, delimiter: delimiter, fields: fields,
-                  bracketStart: bracket, restStart: i)
+    return Header(
+      key: key, length: length, keyed: keyed, delimiter: delimiter, fields: fields,
+      bracketStart: bracket, restStart: i)
   }
 
   /// Parses `{…}` at `i` (recursively for nested field groups) and moves `i` past `}`.

@@ -60,9 +60,10 @@ extension Parser {
         i += 6
         continue
       default:
-        throw fail(.invalidEscape,
-                   "invalid escape \\\(excerpt(i + 1, i + 2)); TOON allows only \\\\ \\\" \\n \\r \\t \\uXXXX (§7.1)",
-                   line, i)
+        throw fail(
+          .invalidEscape,
+          "invalid escape \\\(excerpt(i + 1, i + 2)); TOON allows only \\\\ \\\" \\n \\r \\t \\uXXXX (§7.1)",
+          line, i)
       }
       i += 2
     }
@@ -80,9 +81,10 @@ extension Parser {
       value = value << 4 | UInt32(digit)
     }
     guard let scalar = Unicode.Scalar(value) else {
-      throw fail(.invalidEscape,
-                 "surrogate escape \\u\(String(value, radix: 16, uppercase: true)) is not allowed (§7.1)",
-                 line, i)
+      throw fail(
+        .invalidEscape,
+        "surrogate escape \\u\(String(value, radix: 16, uppercase: true)) is not allowed (§7.1)",
+        line, i)
     }
     out.append(contentsOf: UTF8.encode(scalar)!)
   }

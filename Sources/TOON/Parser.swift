@@ -45,16 +45,18 @@ struct Parser {
   mutating func scopeDepth(parent: Int) throws(TOONError) -> Int? {
     guard let line = current, line.depth > parent else { return nil }
     if line.depth == parent + 1 || !strict { return line.depth }
-    throw fail(.unexpectedIndentation,
-               "line is indented more than one level deeper than its parent (§8)", line, line.start)
+    throw fail(
+      .unexpectedIndentation,
+      "line is indented more than one level deeper than its parent (§8)", line, line.start)
   }
 
   /// Rejects a line deeper than the scope it sits in (§8); non-strict mode skips it.
   mutating func rejectOverIndented(_ line: Line) throws(TOONError) {
     if strict {
-      throw fail(.unexpectedIndentation,
-                 "line is indented deeper than its scope; the line above opens no scope (§8)",
-                 line, line.start)
+      throw fail(
+        .unexpectedIndentation,
+        "line is indented deeper than its scope; the line above opens no scope (§8)",
+        line, line.start)
     }
     try skip()
   }
@@ -68,8 +70,9 @@ struct Parser {
   }
 
   func fail(_ code: TOONError.Code, _ message: String, _ line: Line, _ offset: Int) -> TOONError {
-    TOONError(line: line.number, column: column(lineStart: line.lineStart, offset: offset, in: bytes),
-              code: code, message: message)
+    TOONError(
+      line: line.number, column: column(lineStart: line.lineStart, offset: offset, in: bytes),
+      code: code, message: message)
   }
 
   /// `bytes[start..<end]` as a string (the bytes are known to be valid UTF-8).

@@ -25,22 +25,34 @@ struct RunCommand: ParsableCommand {
       nginx is --nginx, else $BLS_NGINX, else `nginx` on PATH, else /usr/sbin/nginx.
       """)
 
-  @Option(name: .long, help: ArgumentHelp("The nginx binary (default: $BLS_NGINX, nginx on PATH, /usr/sbin/nginx).", valueName: "path"))
+  @Option(
+    name: .long,
+    help: ArgumentHelp("The nginx binary (default: $BLS_NGINX, nginx on PATH, /usr/sbin/nginx).", valueName: "path"))
   var nginx: String?
 
-  @Option(name: .long, help: ArgumentHelp("Directory for the socket, nginx.conf, pid and temporary files (default: $BLS_RUNTIME_DIR or /tmp/bls).", valueName: "dir"))
+  @Option(
+    name: .long,
+    help: ArgumentHelp(
+      "Directory for the socket, nginx.conf, pid and temporary files (default: $BLS_RUNTIME_DIR or /tmp/bls).",
+      valueName: "dir"))
   var runtimeDir: String?
 
-  @Option(name: .long, help: ArgumentHelp("IPv4 address nginx listens on (default: $BLS_LISTEN_ADDRESS or every interface).", valueName: "address"))
+  @Option(
+    name: .long,
+    help: ArgumentHelp(
+      "IPv4 address nginx listens on (default: $BLS_LISTEN_ADDRESS or every interface).", valueName: "address"))
   var listenAddress: String?
 
-  @Option(name: .long, help: "Responder threads reading requests and answering quick ones (default: the number of cores).")
+  @Option(
+    name: .long, help: "Responder threads reading requests and answering quick ones (default: the number of cores).")
   var workers: Int = FastCGIServerOptions.onlineCores
 
   @Option(name: .long, help: "Responder threads answering payments (default: 4 per core, at least 64).")
   var blockingWorkers: Int = ServeCommand.defaultBlockingWorkers
 
-  @Option(name: .long, help: ArgumentHelp("nginx configuration template to render instead of the built-in one.", valueName: "path"))
+  @Option(
+    name: .long,
+    help: ArgumentHelp("nginx configuration template to render instead of the built-in one.", valueName: "path"))
   var nginxTemplate: String?
 
   @Flag(name: .long, help: "No access log (default: one line per request on standard output; also BLS_ACCESS_LOG=off).")

@@ -77,7 +77,8 @@ struct RunPlan {
     }
     guard access(runtimeDirectory, W_OK | X_OK) == 0 else {
       throw SupervisorError(
-        "runtime directory \(runtimeDirectory) is not writable by uid \(getuid()); set BLS_RUNTIME_DIR to a writable directory")
+        "runtime directory \(runtimeDirectory) is not writable by uid \(getuid()); set BLS_RUNTIME_DIR to a writable directory"
+      )
     }
     if FastCGIListener.isAccepting(unixPath: socketPath) {
       throw SupervisorError("another responder is already listening on \(socketPath); is the stack already running?")
@@ -113,7 +114,8 @@ struct RunPlan {
       return "\(directory)/\(name)"
     }
     if requested == nil, access("/usr/sbin/nginx", X_OK) == 0 { return "/usr/sbin/nginx" }
-    throw SupervisorError("BLS_NGINX: \(name) not found on PATH or at /usr/sbin/nginx; install nginx or pass --nginx PATH")
+    throw SupervisorError(
+      "BLS_NGINX: \(name) not found on PATH or at /usr/sbin/nginx; install nginx or pass --nginx PATH")
   }
 
   /// This executable, for starting `serve` as the responder.

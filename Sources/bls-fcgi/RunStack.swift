@@ -16,7 +16,9 @@ struct RunStack {
     let started = FastCGIServer.monotonicMillis()
     supervisor.responder = try SupervisorChild.spawn(
       name: "responder", path: plan.selfPath, arguments: plan.responderArguments)
-    if let code = waitUntil(&supervisor, since: started, "the responder's socket", { FastCGIListener.isAccepting(unixPath: plan.socketPath) }) {
+    if let code = waitUntil(
+      &supervisor, since: started, "the responder's socket", { FastCGIListener.isAccepting(unixPath: plan.socketPath) })
+    {
       return code
     }
     supervisor.nginx = try SupervisorChild.spawn(
@@ -26,7 +28,8 @@ struct RunStack {
       return code
     }
     FastCGIServer.log(
-      "ready: http://\(plan.probeHost):\(plan.port) in \(FastCGIServer.monotonicMillis() - started) ms (nginx pid \(supervisor.nginx?.pid ?? 0), responder pid \(supervisor.responder?.pid ?? 0), \(plan.workers)+\(plan.blockingWorkers) workers)")
+      "ready: http://\(plan.probeHost):\(plan.port) in \(FastCGIServer.monotonicMillis() - started) ms (nginx pid \(supervisor.nginx?.pid ?? 0), responder pid \(supervisor.responder?.pid ?? 0), \(plan.workers)+\(plan.blockingWorkers) workers)"
+    )
     return supervise(&supervisor)
   }
 

@@ -86,7 +86,8 @@ struct ServeCommand: ParsableCommand {
       workers: workers, blockingWorkers: blockingWorkers, maxBodyBytes: configuration.maxRequestBodyBytes,
       ioTimeoutSeconds: ioTimeout,
       idleTimeoutSeconds: idleTimeout,
-      allowedTCPPeers: FastCGIServerOptions.peers(fromWebServerAddrs: getenv("FCGI_WEB_SERVER_ADDRS").map { String(cString: $0) }))
+      allowedTCPPeers: FastCGIServerOptions.peers(
+        fromWebServerAddrs: getenv("FCGI_WEB_SERVER_ADDRS").map { String(cString: $0) }))
     let server = try FastCGIServer(
       listener: listener, options: options,
       payloadTooLarge: BLSApplication.payloadTooLarge(limit:), mayBlock: Self.mayBlock, handler: application.handle)
@@ -95,7 +96,8 @@ struct ServeCommand: ParsableCommand {
       server.stop()
     }
     FastCGIServer.log(
-      "serving on \(listener.address) with \(workers) workers and \(blockingWorkers) for payments, body limit \(options.maxBodyBytes) bytes")
+      "serving on \(listener.address) with \(workers) workers and \(blockingWorkers) for payments, body limit \(options.maxBodyBytes) bytes"
+    )
     try server.run()
     store.close()
     // How well group commit worked (events per durable commit), for operators and bench/run.sh.

@@ -114,7 +114,10 @@ struct LoadTests {
     defer { try? FileManager.default.removeItem(at: directory) }
     let payload = try ChildProcess(
       TestEnvironment.binary,
-      ["payload", "--secret-key", secretKey, "--count", String(count), "--price-per-byte", "10", "--content", "load test"],
+      [
+        "payload", "--secret-key", secretKey, "--count", String(count), "--price-per-byte", "10", "--content",
+        "load test",
+      ],
       environment: TestEnvironment.childEnvironment([:]), logDirectory: directory, name: "payload")
     guard payload.waitForExit(seconds: 60) == 0 else { throw HTTPClientError(description: payload.stderr) }
     return payload.stdout.split(separator: "\n").map { Array($0.utf8) }

@@ -28,7 +28,8 @@ struct ProxyTests {
   func logs() throws {
     let stack = try RunningStack("logs", variables: Self.profile, accessLog: true)
     #expect(try stack.connect().request("GET", "/health?from=test").status == 200)
-    #expect(ChildProcess.waitUntil(seconds: 5) { stack.process.stdout.contains("\"GET /health?from=test HTTP/1.1\" 200") })
+    #expect(
+      ChildProcess.waitUntil(seconds: 5) { stack.process.stdout.contains("\"GET /health?from=test HTTP/1.1\" 200") })
     #expect(!stack.process.stderr.contains("GET /health"), "no access lines on standard error")
     #expect(stack.process.stderr.contains("ready: "))
     #expect(!stack.process.stdout.contains(Self.profile["NOSTR_SECRET_KEY"]!))

@@ -89,8 +89,10 @@ struct RunCommandTests {
     variables["DATA_DIR"] = directory.path
     let unshare = try ChildProcess(
       "/usr/bin/unshare",
-      ["--pid", "--fork", "--mount-proc", TestEnvironment.binary, "run", "--listen-address", "127.0.0.1",
-       "--runtime-dir", directory.appendingPathComponent("rt").path],
+      [
+        "--pid", "--fork", "--mount-proc", TestEnvironment.binary, "run", "--listen-address", "127.0.0.1",
+        "--runtime-dir", directory.appendingPathComponent("rt").path,
+      ],
       environment: TestEnvironment.childEnvironment(variables), logDirectory: directory, name: "run")
     #expect(ChildProcess.waitUntil(seconds: 20) { unshare.stderr.contains("ready: ") }, "\(unshare.stderr)")
     #expect(unshare.stderr.contains("responder pid 2"), "run is PID 1 in the namespace: \(unshare.stderr)")
@@ -139,9 +141,12 @@ struct RunCommandTests {
   func healthcheckBody() throws {
     let directory = TestEnvironment.temporaryDirectory("hcbody")
     defer { try? FileManager.default.removeItem(at: directory) }
-    for (body, expected) in [("{\"status\":\"starting\"}", Int32(1)), ("<html>ok</html>", 1), ("{\"status\":\"healthy\"}", 0)] {
+    for (body, expected) in [
+      ("{\"status\":\"starting\"}", Int32(1)), ("<html>ok</html>", 1), ("{\"status\":\"healthy\"}", 0),
+    ] {
       let server = try TCPListenerForTest { connection in
-        let answer = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n\(body)"
+        let answer =
+          "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n\(body)"
         _ = answer.withCString { send(connection, $0, strlen($0), Int32(MSG_NOSIGNAL)) }
       }
       let check = try ChildProcess(

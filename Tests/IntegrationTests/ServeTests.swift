@@ -37,7 +37,8 @@ struct ServeTests {
 
   @Test("payments are answered with or without the blocking pool", arguments: ["0", "3"])
   func blockingPool(_ blockingWorkers: String) throws {
-    let responder = try ServingResponder("pool\(blockingWorkers)", options: ["--workers", "1", "--blocking-workers", blockingWorkers])
+    let responder = try ServingResponder(
+      "pool\(blockingWorkers)", options: ["--workers", "1", "--blocking-workers", blockingWorkers])
     let client = try responder.connect()
     for _ in 0..<3 {
       let answer = try client.request(
@@ -54,10 +55,13 @@ struct ServeTests {
     let responder = try ServingResponder("413")
     let client = try responder.connect()
     // Headers only: the body never comes. A responder that tried to read it would hang.
-    let head = FastCGIClient.beginRequest(keepConnection: true)
-      + FastCGIClient.stream(.params, FastCGIClient.encodeParams([
-        ("REQUEST_METHOD", "POST"), ("REQUEST_URI", "/handle-payment"), ("CONTENT_LENGTH", String(Self.limit + 1)),
-      ]))
+    let head =
+      FastCGIClient.beginRequest(keepConnection: true)
+      + FastCGIClient.stream(
+        .params,
+        FastCGIClient.encodeParams([
+          ("REQUEST_METHOD", "POST"), ("REQUEST_URI", "/handle-payment"), ("CONTENT_LENGTH", String(Self.limit + 1)),
+        ]))
     let answer = try client.request(head)
     #expect(answer.status == 413)
     #expect(answer.json?["accept"] == false)
@@ -70,8 +74,10 @@ struct ServeTests {
   func undeclaredTooLarge() throws {
     let responder = try ServingResponder("413b")
     let client = try responder.connect()
-    let request = FastCGIClient.beginRequest(keepConnection: true)
-      + FastCGIClient.stream(.params, FastCGIClient.encodeParams([("REQUEST_METHOD", "POST"), ("REQUEST_URI", "/handle-payment")]))
+    let request =
+      FastCGIClient.beginRequest(keepConnection: true)
+      + FastCGIClient.stream(
+        .params, FastCGIClient.encodeParams([("REQUEST_METHOD", "POST"), ("REQUEST_URI", "/handle-payment")]))
       + FastCGIClient.stream(.stdin, [UInt8](repeating: 0x20, count: Self.limit + 10))
     let answer = try client.request(request)
     #expect(answer.status == 413)
@@ -130,7 +136,9 @@ struct ServeTests {
     let path = serve.socketPath
     let stalled = try FastCGIClient(socket: path)
     // Half a request: the only worker starts reading it, then waits.
-    try stalled.send(FastCGIClient.beginRequest(keepConnection: true) + FastCGIClient.record(.params, FastCGIClient.encodeParams([("REQUEST_METHOD", "GET")])))
+    try stalled.send(
+      FastCGIClient.beginRequest(keepConnection: true)
+        + FastCGIClient.record(.params, FastCGIClient.encodeParams([("REQUEST_METHOD", "GET")])))
     usleep(100_000)
     let started = Date()
     let answer = try FastCGIClient(socket: path, timeoutSeconds: 20).request(
@@ -172,7 +180,9 @@ struct ServeTests {
     try client.send(Array(request[..<split]))
     usleep(200_000)
     responder.process.signal(signal)
-    #expect(ChildProcess.waitUntil(seconds: 5) { !FileManager.default.fileExists(atPath: responder.socketPath) }, "the socket is removed")
+    #expect(
+      ChildProcess.waitUntil(seconds: 5) { !FileManager.default.fileExists(atPath: responder.socketPath) },
+      "the socket is removed")
     #expect((try? responder.connect()) == nil, "no new connections")
     #expect(idle.isClosedByPeer(), "an idle kept connection is closed")
     usleep(200_000)

@@ -19,14 +19,16 @@ struct SharedHostTests {
     let environment = TestEnvironment.childEnvironment(variables)
 
     let responder = try ChildProcess(
-      "/usr/bin/spawn-fcgi", ["-n", "-s", socket, "-M", "0660", "--", TestEnvironment.binary, "serve", "--workers", "2"],
+      "/usr/bin/spawn-fcgi",
+      ["-n", "-s", socket, "-M", "0660", "--", TestEnvironment.binary, "serve", "--workers", "2"],
       environment: environment, logDirectory: directory, name: "spawn-fcgi")
     #expect(ChildProcess.waitUntil(seconds: 10) { responder.stderr.contains("serving on") }, "\(responder.stderr)")
     #expect(responder.stderr.contains("inherited fd 0 (unix:\(socket))"), "\(responder.stderr)")
 
     let example = try String(
       contentsOf: TestEnvironment.repositoryRoot.appendingPathComponent("nginx/shared-host.conf"), encoding: .utf8)
-    let serverBlock = example
+    let serverBlock =
+      example
       .replacingOccurrences(of: "listen 80;", with: "listen 127.0.0.1:\(port);")
       .replacingOccurrences(of: "unix:/run/bls/bls.sock", with: "unix:\(socket)")
       .replacingOccurrences(of: "include fastcgi_params;", with: "include /etc/nginx/fastcgi_params;")

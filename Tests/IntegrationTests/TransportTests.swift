@@ -51,7 +51,10 @@ struct TransportTests {
       status: 405, headers: [(name: "Content-Type", value: "application/json"), (name: "Allow", value: "POST")],
       body: Array("{}".utf8))
     let text = String(decoding: CGIResponse.encode(response), as: UTF8.self)
-    #expect(text == "Status: 405 Method Not Allowed\r\nContent-Type: application/json\r\nAllow: POST\r\nContent-Length: 2\r\n\r\n{}")
+    #expect(
+      text
+        == "Status: 405 Method Not Allowed\r\nContent-Type: application/json\r\nAllow: POST\r\nContent-Length: 2\r\n\r\n{}"
+    )
   }
 
   @Test("headers that could split the header block, or override Status/Content-Length, are dropped")

@@ -5,7 +5,8 @@ import Testing
 @Suite struct JSONParserTests {
   @Test func parsesEveryKindOfValue() throws {
     let value = try JSONValue.parse(#" {"a":[1,-2.5e3,"x",null,true,false,{}],"b":{"c":[]}} "#)
-    #expect(value == ["a": [1, .number(JSONNumber(validatedLiteral: "-2500")), "x", nil, true, false, [:]], "b": ["c": []]])
+    #expect(
+      value == ["a": [1, .number(JSONNumber(validatedLiteral: "-2500")), "x", nil, true, false, [:]], "b": ["c": []]])
     #expect(value.objectValue?.orderedKeys == ["a", "b"])
   }
 
@@ -34,7 +35,8 @@ import Testing
     #expect(throws: JSONError.self) { try JSONValue.parse(text) }
   }
 
-  @Test(arguments: [[0xC0, 0x80], [0xED, 0xA0, 0x80], [0xF4, 0x90, 0x80, 0x80], [0x80], [0xE2, 0x82], [0xFF]] as [[UInt8]])
+  @Test(
+    arguments: [[0xC0, 0x80], [0xED, 0xA0, 0x80], [0xF4, 0x90, 0x80, 0x80], [0x80], [0xE2, 0x82], [0xFF]] as [[UInt8]])
   func illFormedUTF8IsRejectedNotReplaced(_ bad: [UInt8]) {
     #expect(throws: JSONError.self) { try JSONValue.parse([0x22] + bad + [0x22]) }
     #expect(throws: JSONError.self) { try JSONValue.parse([0x5B] + bad + [0x5D]) }

@@ -117,14 +117,17 @@ struct InMemoryEventStoreTests {
     let store = InMemoryEventStore()
     var events: [NostrEvent] = []
     for i in 0..<10 {
-      let e = Self.signed(i.isMultiple(of: 2) ? Self.alice : Self.bob, kind: i < 5 ? 1 : 7, at: Int64(i / 2), content: "\(i)")
+      let e = Self.signed(
+        i.isMultiple(of: 2) ? Self.alice : Self.bob, kind: i < 5 ? 1 : 7, at: Int64(i / 2), content: "\(i)")
       events.append(e)
       _ = try store.store(e)
     }
     let all = try store.query([NostrFilter()])
     #expect(all == events.sorted(by: NostrEvent.queryOrder))
     #expect(all.first?.createdAt == 4)
-    #expect(try store.query([NostrFilter(kinds: [7], limit: 2)]).map(\.content) == events.filter { $0.kind == 7 }.sorted(by: NostrEvent.queryOrder).prefix(2).map(\.content))
+    #expect(
+      try store.query([NostrFilter(kinds: [7], limit: 2)]).map(\.content)
+        == events.filter { $0.kind == 7 }.sorted(by: NostrEvent.queryOrder).prefix(2).map(\.content))
     #expect(try store.query([NostrFilter(authors: [Self.bob.publicKey.hex], since: 2, until: 3)]).count == 2)
     #expect(try store.query([]).isEmpty)
   }

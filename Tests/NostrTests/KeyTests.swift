@@ -27,11 +27,15 @@ struct KeyTests {
     ("", KeyError.Code.invalidLength, "must be a 64-character hex string, got 0 characters"),
     ("abcdef012345", .invalidLength, "must be a 64-character hex string, got 12 characters"),
     (String(repeating: "g", count: 64), .invalidHex, "must be a 64-character hex string (0-9, a-f, A-F)"),
-    (String(repeating: "0", count: 64), .invalidSecretKey,
-     "is not a valid secp256k1 secret key (must be nonzero and below the curve order)"),
+    (
+      String(repeating: "0", count: 64), .invalidSecretKey,
+      "is not a valid secp256k1 secret key (must be nonzero and below the curve order)"
+    ),
     // The curve order n itself is not a valid secret.
-    ("fffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141", .invalidSecretKey,
-     "is not a valid secp256k1 secret key (must be nonzero and below the curve order)"),
+    (
+      "fffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141", .invalidSecretKey,
+      "is not a valid secp256k1 secret key (must be nonzero and below the curve order)"
+    ),
   ])
   func invalidSecretKeys(hex: String, code: KeyError.Code, message: String) {
     #expect(throws: KeyError(code: code, message: message)) { try SecretKey(hex: hex) }

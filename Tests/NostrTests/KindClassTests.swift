@@ -27,9 +27,12 @@ struct KindClassTests {
   @Test func replacementKeys() {
     #expect(Self.event(kind: 1).replacementKey == nil)
     #expect(Self.event(kind: 20001).replacementKey == nil)
-    #expect(Self.event(kind: 0, tags: [["d", "ignored"]]).replacementKey == ReplacementKey(pubkey: "pk", kind: 0, dTag: nil))
+    #expect(
+      Self.event(kind: 0, tags: [["d", "ignored"]]).replacementKey == ReplacementKey(pubkey: "pk", kind: 0, dTag: nil))
     #expect(Self.event(kind: 30023).replacementKey == ReplacementKey(pubkey: "pk", kind: 30023, dTag: ""))
-    #expect(Self.event(kind: 30023, tags: [["d", "x"]]).replacementKey == ReplacementKey(pubkey: "pk", kind: 30023, dTag: "x"))
+    #expect(
+      Self.event(kind: 30023, tags: [["d", "x"]]).replacementKey == ReplacementKey(pubkey: "pk", kind: 30023, dTag: "x")
+    )
   }
 
   @Test func newerWinsThenLowestID() {

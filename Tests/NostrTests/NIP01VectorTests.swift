@@ -10,7 +10,8 @@ struct NIP01VectorTests {
     #expect(NIP01Vector.invalid.count >= 40)
   }
 
-  @Test("contract events parse, serialize canonically and verify",
+  @Test(
+    "contract events parse, serialize canonically and verify",
     arguments: NIP01Vector.valid.filter { $0.category == "contract" })
   func validEvent(_ v: NIP01Vector) throws {
     let event = try NostrEvent(json: v.event)
@@ -24,7 +25,8 @@ struct NIP01VectorTests {
     #expect(Data(SHA256.hash(Array(event.id.utf8))).base64EncodedString() == v.fulfillment)
   }
 
-  @Test("a vector's secret key derives its pubkey",
+  @Test(
+    "a vector's secret key derives its pubkey",
     arguments: NIP01Vector.valid.filter { $0.secretKey != nil })
   func keyDerivation(_ v: NIP01Vector) throws {
     let key = try SecretKey(hex: v.secretKey!)
@@ -34,7 +36,8 @@ struct NIP01VectorTests {
   /// Contested events outside NIP-01's ranges are signed correctly (verify succeeds on the raw
   /// fields) but ``NostrEvent/init(json:)`` rejects them (contract.md "beyond": kind 0…65535,
   /// created_at ≥ 0). 2^53+1 fits in Int64, so we verify what JavaScript could not.
-  @Test("contested events: our documented choice",
+  @Test(
+    "contested events: our documented choice",
     arguments: NIP01Vector.valid.filter { $0.category == "contested" })
   func contestedEvent(_ v: NIP01Vector) throws {
     try v.rawEvent.verify()

@@ -30,7 +30,8 @@ struct NostrEventParsingTests {
     let parsed = try NostrEvent(json: Self.event.jsonValue)
     #expect(parsed == Self.event)
     try parsed.verify()
-    #expect(Self.event.jsonValue.objectValue?.orderedKeys == ["id", "pubkey", "created_at", "kind", "tags", "content", "sig"])
+    #expect(
+      Self.event.jsonValue.objectValue?.orderedKeys == ["id", "pubkey", "created_at", "kind", "tags", "content", "sig"])
   }
 
   /// The reference checks id, pubkey, kind, content, tags, created_at, sig in that order: with
@@ -72,43 +73,48 @@ struct NostrEventParsingTests {
   @Test func uppercaseHexIsRejectedWithItsOwnMessage() {
     for field in ["id", "pubkey", "sig"] {
       let value = Self.event.jsonValue[field]!.stringValue!.uppercased()
-      #expect(Self.message(Self.json([field: .string(value)])) == "Invalid event \(field): must be lowercase hex (NIP-01), found A-F")
+      #expect(
+        Self.message(Self.json([field: .string(value)]))
+          == "Invalid event \(field): must be lowercase hex (NIP-01), found A-F")
     }
   }
 
-  @Test(arguments: [
-    ("1", nil),
-    ("0", nil),
-    ("65535", nil),
-    ("-0", nil),
-    ("65536", "Invalid event kind: must be an integer between 0 and 65535"),
-    ("-1", "Invalid event kind: must be an integer between 0 and 65535"),
-    ("99999999999999999999", "Invalid event kind: must be an integer between 0 and 65535"),
-    ("1.5", "Invalid event kind: must be an integer"),
-    ("1e400", "Invalid event kind: must be an integer"),
-    ("1.0", "Invalid event kind: must be an integer written without a fraction or exponent"),
-    ("1e0", "Invalid event kind: must be an integer written without a fraction or exponent"),
-    ("10E-1", "Invalid event kind: must be an integer written without a fraction or exponent"),
-  ] as [(String, String?)])
+  @Test(
+    arguments: [
+      ("1", nil),
+      ("0", nil),
+      ("65535", nil),
+      ("-0", nil),
+      ("65536", "Invalid event kind: must be an integer between 0 and 65535"),
+      ("-1", "Invalid event kind: must be an integer between 0 and 65535"),
+      ("99999999999999999999", "Invalid event kind: must be an integer between 0 and 65535"),
+      ("1.5", "Invalid event kind: must be an integer"),
+      ("1e400", "Invalid event kind: must be an integer"),
+      ("1.0", "Invalid event kind: must be an integer written without a fraction or exponent"),
+      ("1e0", "Invalid event kind: must be an integer written without a fraction or exponent"),
+      ("10E-1", "Invalid event kind: must be an integer written without a fraction or exponent"),
+    ] as [(String, String?)])
   func kindNumericForms(literal: String, message: String?) {
     #expect(Self.message(Self.json(["kind": Self.number(literal)])) == message)
   }
 
-  @Test(arguments: [
-    ("0", nil),
-    ("9007199254740993", nil),
-    ("9223372036854775807", nil),
-    ("9223372036854775808", "Invalid event created_at: must be an integer between 0 and 9223372036854775807"),
-    ("-1", "Invalid event created_at: must be an integer between 0 and 9223372036854775807"),
-    ("1700000000.5", "Invalid event created_at: must be an integer"),
-    ("1.7e9", "Invalid event created_at: must be an integer written without a fraction or exponent"),
-  ] as [(String, String?)])
+  @Test(
+    arguments: [
+      ("0", nil),
+      ("9007199254740993", nil),
+      ("9223372036854775807", nil),
+      ("9223372036854775808", "Invalid event created_at: must be an integer between 0 and 9223372036854775807"),
+      ("-1", "Invalid event created_at: must be an integer between 0 and 9223372036854775807"),
+      ("1700000000.5", "Invalid event created_at: must be an integer"),
+      ("1.7e9", "Invalid event created_at: must be an integer written without a fraction or exponent"),
+    ] as [(String, String?)])
   func createdAtNumericForms(literal: String, message: String?) {
     #expect(Self.message(Self.json(["created_at": Self.number(literal)])) == message)
   }
 
   @Test func parsedIntegersKeepTheirExactValue() throws {
-    let event = try NostrEvent(json: Self.json(["created_at": Self.number("9007199254740993"), "kind": Self.number("-0")]))
+    let event = try NostrEvent(
+      json: Self.json(["created_at": Self.number("9007199254740993"), "kind": Self.number("-0")]))
     #expect(event.createdAt == 9_007_199_254_740_993)
     #expect(event.kind == 0)
     #expect(String(decoding: event.serializationForID, as: UTF8.self).contains(",9007199254740993,0,"))

@@ -26,8 +26,10 @@ struct SerializationTests {
     #expect(throws: NostrEventError.idMismatch) { try tampered.verify() }
 
     var resigned = event
-    resigned.sig = NostrEvent.signed(
-      secretKey: SecretKey.generate(), createdAt: 1, kind: 1, content: "").sig
+    resigned.sig =
+      NostrEvent.signed(
+        secretKey: SecretKey.generate(), createdAt: 1, kind: 1, content: ""
+      ).sig
     #expect(throws: NostrEventError.badSignature) { try resigned.verify() }
 
     var uppercaseID = event

@@ -62,9 +62,11 @@ import Testing
   @Test(arguments: 0..<8)
   func mutatedDocumentsDecodeOrFailCleanly(_ seed: Int) {
     var rng = Generator(state: UInt64(1000 + seed))
-    let sources = ToonEventVector.events.map { Array($0.toon.utf8) } + FixtureCase.decodeCases.compactMap {
-      $0.input.stringValue.map { Array($0.utf8) }
-    }
+    let sources =
+      ToonEventVector.events.map { Array($0.toon.utf8) }
+      + FixtureCase.decodeCases.compactMap {
+        $0.input.stringValue.map { Array($0.utf8) }
+      }
     let inserts: [UInt8] = Array(" -:,|\t\"\\[]{}#\n\r0".utf8) + [0x80, 0xC3, 0xFF]
     for _ in 0..<400 {
       var bytes = sources.randomElement(using: &rng)!

@@ -54,7 +54,8 @@ import Testing
     ("foo-bar", #""foo-bar""#), ("é", #""é""#), ("", #""""#), ("a b", #""a b""#), ("#", ##""#""##),
   ])
   func keysAreBareOnlyWhenTheyMatchSection7_3(_ key: String, _ expected: String) {
-    #expect(encode(.object(JSONObject([(key: key, value: JSONValue.number(JSONNumber(Int64(1))))]))) == "\(expected): 1")
+    #expect(
+      encode(.object(JSONObject([(key: key, value: JSONValue.number(JSONNumber(Int64(1))))]))) == "\(expected): 1")
   }
 
   @Test func rootContainers() {
@@ -73,7 +74,10 @@ import Testing
   @Test func allFormsRoundTrip() throws {
     let value: JSONValue = [
       "servers": ["a": ["host": "x", "port": 1], "b": ["host": "y", "port": 2]],
-      "rows": [["id": 1, "geo": ["lat": .number(JSONNumber(validatedLiteral: "1.5")), "lon": -2]], ["id": 2, "geo": ["lat": 0, "lon": 3]]],
+      "rows": [
+        ["id": 1, "geo": ["lat": .number(JSONNumber(validatedLiteral: "1.5")), "lon": -2]],
+        ["id": 2, "geo": ["lat": 0, "lon": 3]],
+      ],
       "items": [
         ["config": ["p": ["x": 1], "q": ["x": 2]], "status": "ok"],
         ["list": [[1, 2], [], ["a": 1]]], [:], "text", [["k": "v"]],

@@ -31,9 +31,10 @@ import Testing
 extension ToonEventVectorTests {
   /// The spec-4 encodings in the vectors come from an independent encoder (Python
   /// `toon_format`) given the event's own key order; ours must produce the same bytes.
-  @Test(arguments: ToonEventVector.all.filter {
-    ["nostr_tools_order", "pipe_delimiter", "tab_delimiter"].contains($0.encoding)
-  })
+  @Test(
+    arguments: ToonEventVector.all.filter {
+      ["nostr_tools_order", "pipe_delimiter", "tab_delimiter"].contains($0.encoding)
+    })
   func encoderMatchesIndependentEncoder(_ vector: ToonEventVector) {
     let delimiter: TOONDelimiter =
       switch vector.encoding {

@@ -69,7 +69,10 @@ final class FastCGIClient {
   static func record(_ type: RecordType, id: UInt16 = 1, _ content: [UInt8]) -> [UInt8] {
     precondition(content.count <= 65535)
     let padding = (8 - content.count % 8) % 8
-    return [1, type.rawValue, UInt8(id >> 8), UInt8(id & 0xff), UInt8(content.count >> 8), UInt8(content.count & 0xff), UInt8(padding), 0]
+    return [
+      1, type.rawValue, UInt8(id >> 8), UInt8(id & 0xff), UInt8(content.count >> 8), UInt8(content.count & 0xff),
+      UInt8(padding), 0,
+    ]
       + content + [UInt8](repeating: 0, count: padding)
   }
 
@@ -92,7 +95,9 @@ final class FastCGIClient {
   /// Name-value pairs (FastCGI §3.4): 1-byte lengths below 128, else 4 bytes with the top bit.
   static func encodeParams(_ params: [(String, String)]) -> [UInt8] {
     func length(_ count: Int) -> [UInt8] {
-      count < 128 ? [UInt8(count)] : [UInt8(0x80 | (count >> 24)), UInt8((count >> 16) & 0xff), UInt8((count >> 8) & 0xff), UInt8(count & 0xff)]
+      count < 128
+        ? [UInt8(count)]
+        : [UInt8(0x80 | (count >> 24)), UInt8((count >> 16) & 0xff), UInt8((count >> 8) & 0xff), UInt8(count & 0xff)]
     }
     var bytes: [UInt8] = []
     for (name, value) in params {

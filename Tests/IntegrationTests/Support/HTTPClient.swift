@@ -152,4 +152,3 @@ extension HTTPAnswer {
   /// The body parsed as JSON (nil when it is not JSON).
   var json: JSONValue? { try? JSONValue.parse(body) }
 }
-

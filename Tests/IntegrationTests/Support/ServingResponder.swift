@@ -24,7 +24,9 @@ final class ServingResponder: @unchecked Sendable {
       TestEnvironment.binary, ["serve"] + (listener ?? ["--socket", socketPath]) + options,
       environment: TestEnvironment.childEnvironment(variables), logDirectory: directory, name: "serve")
     if waitForSocket {
-      let ready = ChildProcess.waitUntil(seconds: 10) { [process] in process.stderr.contains("serving on") || !process.isRunning }
+      let ready = ChildProcess.waitUntil(seconds: 10) { [process] in
+        process.stderr.contains("serving on") || !process.isRunning
+      }
       guard ready, process.isRunning else {
         throw HTTPClientError(description: "serve did not start: \(process.stderr)")
       }

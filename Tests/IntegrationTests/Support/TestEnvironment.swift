@@ -18,7 +18,8 @@ enum TestEnvironment {
       if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
       directory.deleteLastPathComponent()
     }
-    fatalError("bls-fcgi not found beside \(executable.path): run `swift build --build-tests` first or set BLS_FCGI_BINARY")
+    fatalError(
+      "bls-fcgi not found beside \(executable.path): run `swift build --build-tests` first or set BLS_FCGI_BINARY")
   }()
 
   /// The nginx binary: `$BLS_NGINX`, else /usr/sbin/nginx.
