@@ -1,4 +1,5 @@
 import BLSApp
+import BLSFastCGI
 import BLSStore
 import Nostr
 
@@ -45,9 +46,9 @@ struct ServerBootstrap {
   }
 }
 
-/// One-line logs on stderr (the container's log stream), prefixed with the level.
+/// One-line logs on stderr (the container's log stream), through the transport's logger so
+/// lines from several threads never interleave.
 enum Log {
-  static func info(_ message: String) { StandardIO.write("bls-fcgi: \(message)\n", to: 2) }
-  static func warning(_ message: String) { StandardIO.write("bls-fcgi: WARNING: \(message)\n", to: 2) }
-  static func error(_ message: String) { StandardIO.write("bls-fcgi: ERROR: \(message)\n", to: 2) }
+  static func info(_ message: String) { FastCGIServer.log(message) }
+  static func warning(_ message: String) { FastCGIServer.log("WARNING: \(message)") }
 }
