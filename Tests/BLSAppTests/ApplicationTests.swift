@@ -128,4 +128,27 @@ struct ApplicationTests {
       #expect(message == "Invalid amount format", "\(amount): \(message)")
     }
   }
+
+  /// Step 1 mirrors the reference's `!field` test: JavaScript-falsy values are missing.
+  @Test(
+    "falsy fields are missing, as the reference's truthiness test says",
+    arguments: [
+      ("amount", JSONValue.bool(false)), ("destination", .bool(false)), ("destination", 0), ("data", 0),
+      ("data", .bool(false)), ("destination", ""), ("amount", .null),
+    ])
+  func falsyFieldsAreMissing(_ field: String, _ value: JSONValue) throws {
+    let toon = Fixture.toon(try Fixture.event())
+    guard case .object(var body) = try JSONValue.parse(Fixture.paymentBody(toon, amount: "99999999")) else { return }
+    body[field] = value
+    let response = try Fixture.app().handle(Fixture.post("/handle-payment", JSONValue.object(body).serializedBytes))
+    #expect(response.json["message"] == "Missing required fields: amount, destination, data")
+  }
+
+  @Test func destinationIsNotRouted() throws {
+    let toon = Fixture.toon(try Fixture.event())
+    guard case .object(var body) = try JSONValue.parse(Fixture.paymentBody(toon, amount: "99999999")) else { return }
+    body["destination"] = 42
+    let response = try Fixture.app().handle(Fixture.post("/handle-payment", JSONValue.object(body).serializedBytes))
+    #expect(response.status == 200)
+  }
 }

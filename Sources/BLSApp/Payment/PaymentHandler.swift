@@ -25,7 +25,12 @@ struct PaymentHandler: Sendable {
   }
 
   /// Step 1: a JSON object with non-empty `amount`, `destination` and `data`.
-  /// Absent, `null` and `""` all count as missing; a non-object body has no fields.
+  ///
+  /// "Missing" follows the reference's JavaScript truthiness (`!field`): absent, `null`, `""`,
+  /// `false`, and the number `0` for `destination` and `data`. An `amount` of `0` is present
+  /// (it is an amount, and then too small: F06, as contract.md prefers). `destination` is not
+  /// otherwise checked (BLS does not route); `data` must be a string. A body that is not a
+  /// JSON object has no fields.
   static func fields(_ body: [UInt8]) throws(PaymentFailure) -> (data: String, amount: JSONValue) {
     let json: JSONValue
     do {
@@ -37,18 +42,15 @@ struct PaymentHandler: Sendable {
     let object = json.objectValue ?? JSONObject()
     func present(_ name: String) -> JSONValue? {
       switch object[name] {
-      case nil, .null?, .string("")?: nil
+      case nil, .null?, .string("")?, .bool(false)?: nil
+      case .number(let n)? where name != "amount" && n.doubleValue == 0: nil
       case let value?: value
       }
     }
-    guard let amount = present("amount"), let destination = present("destination"),
-      let data = present("data")
+    guard let amount = present("amount"), present("destination") != nil, let data = present("data")
     else { throw .missingFields }
     guard case .string(let dataText) = data else {
       throw .wrongFieldType(field: "data", expected: "a base64 string")
-    }
-    guard case .string = destination else {
-      throw .wrongFieldType(field: "destination", expected: "an ILP address string")
     }
     return (dataText, amount)
   }
