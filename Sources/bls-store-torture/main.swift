@@ -37,11 +37,7 @@ do {
 
 /// 64 random lowercase hex digits.
 func randomHex(_ generator: inout SystemRandomNumberGenerator) -> String {
-  let digits = Array("0123456789abcdef".utf8)
-  var bytes: [UInt8] = []
-  bytes.reserveCapacity(64)
-  for _ in 0..<64 { bytes.append(digits[Int(generator.next() & 15)]) }
-  return String(decoding: bytes, as: UTF8.self)
+  Hex.encode((0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) })
 }
 
 /// What one worker thread needs (a C thread entry point cannot capture).
