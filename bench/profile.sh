@@ -88,9 +88,14 @@ perf record -e cpu-clock -F 2000 -g -p "$responder" -o "$work/perf.data" -- slee
   >/dev/null 2>&1 || true
 wait "$wrk_pid" || true
 
+[ -n "${PROFILE_KEEP:-}" ] && cp "$work/perf.data" "$PROFILE_KEEP"
 echo "== $scenario: $(grep '^BENCH ' "$work/wrk.txt" | sed 's/^BENCH //' | cut -d' ' -f3-6)"
 echo "== load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "== responder CPU by library"
 perf report -i "$work/perf.data" --no-children --stdio --sort dso -g none 2>/dev/null | grep '%' | head -10
+echo "== responder CPU by thread"
+perf report -i "$work/perf.data" --no-children --stdio --sort pid -g none 2>/dev/null | grep "%" | head -12 || true
 echo "== top symbols, children included"
-perf report -i "$work/perf.data" --children --stdio --sort sym -g none 2>/dev/null | grep '%' | head -40 | cut -c1-150
+perf report -i "$work/perf.data" --children --stdio --sort sym -g none 2>/dev/null | grep '%' | head -40 | cut -c1-150 || true
+echo "== top symbols, self"
+perf report -i "$work/perf.data" --no-children --stdio --sort dso,sym -g none 2>/dev/null | grep "%" | head -${PROFILE_SELF_TOP:-40} | cut -c1-150 || true

@@ -228,6 +228,13 @@ run_wrk() {
     (while kill -0 "$responder" 2>/dev/null; do rss_kb "$responder"; sleep 0.2; done) >"$rss_file" &
     sampler=$!
   fi
+  local wal_sampler="" wal_file="$work/wal-$target-$scenario.txt"
+  if [ "$target" = bls ] && [ "$scenario" = accept ]; then
+    # The write-ahead log's size during the run: checkpoints must keep it bounded.
+    (while kill -0 "$responder" 2>/dev/null; do stat -c %s "$work/data/events.db-wal" 2>/dev/null || echo 0; sleep 0.2; done) \
+      >"$wal_file" &
+    wal_sampler=$!
+  fi
   if [ "$target" = bls ] && [ "$scenario" = accept ] && [ "$have_perf" = 1 ]; then
     perf stat -x, -e 'syscalls:sys_enter_fsync,syscalls:sys_enter_fdatasync' -p "$responder" \
       -o "$work/perf-fsync.txt" >/dev/null 2>&1 &
@@ -245,6 +252,11 @@ run_wrk() {
   nginx_after=$(nginx_worker_ticks "$nginx_master")
   [ -n "$perf_pid" ] && { kill -INT "$perf_pid" 2>/dev/null || true; wait "$perf_pid" 2>/dev/null || true; }
   [ -n "$sampler" ] && { kill "$sampler" 2>/dev/null || true; wait "$sampler" 2>/dev/null || true; }
+  if [ -n "$wal_sampler" ]; then
+    kill "$wal_sampler" 2>/dev/null || true
+    wait "$wal_sampler" 2>/dev/null || true
+    echo "bls wal max_bytes=$(sort -n "$wal_file" | tail -1)" >>"$results"
+  fi
   local line
   line=$(grep '^BENCH ' "$wrk_out" | tail -1 || true)
   if [ -z "$line" ]; then
@@ -407,6 +419,9 @@ if has "$targets" bls; then
       "$( [ "$stored" != "?" ] && [ "$stored" -ge "$((accepted - 0))" ] 2>/dev/null && echo '(every answered event stored)' || echo '(CHECK: fewer stored than answered)')"
     if grep -q '^bls groupcommit ' "$results"; then
       echo "group commit (responder log): $(grep '^bls groupcommit ' "$results" | sed 's/^bls groupcommit //')"
+    fi
+    if grep -q '^bls wal ' "$results"; then
+      echo "write-ahead log: at most $(($(grep '^bls wal ' "$results" | sed 's/.*=//') / 1024)) KiB during the accept run (checkpoints keep it bounded)"
     fi
     if grep -q '^bls fsyncs ' "$results"; then
       fsyncs=$(grep '^bls fsyncs ' "$results" | sed 's/.*=//')

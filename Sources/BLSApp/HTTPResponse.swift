@@ -1,6 +1,10 @@
 import JSON
 
 /// An HTTP response produced by the application, written out by a transport.
+/// Delivers a response later, from any thread: how a handler that waits for the store
+/// (``BLSApplication/handle(_:respond:)``) answers.
+public typealias HTTPResponder = @Sendable (HTTPResponse) -> Void
+
 public struct HTTPResponse: Sendable {
   /// Status code, e.g. 200.
   public var status: Int

@@ -5,7 +5,7 @@
 #endif
 
 /// A first-in first-out queue that blocks consumers until an item arrives or the queue is
-/// closed. The blocking pool takes requests from it; built on a pthread mutex and condition
+/// closed. The drain after a stop waits on one for a deferred response; built on a pthread mutex and condition
 /// variable so the transport needs no Foundation.
 final class BlockingQueue<Element>: @unchecked Sendable {
   private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)

@@ -122,16 +122,19 @@ final class FastCGIConnection: @unchecked Sendable {
     return request.pointee.ipcFd >= 0
   }
 
-  /// Reads one request, answers it with `handler` on this thread, and finishes it. Returns
-  /// whether the connection stays open.
+  /// Reads one request, answers it with `handler` — waiting here for a deferred answer — and
+  /// finishes it. Returns whether the connection stays open.
   func serveOne(
-    maxBodyBytes: Int, handler: FastCGIServer.Handler,
+    maxBodyBytes: Int, handler: FastCGIServer.DeferredHandler,
     payloadTooLarge: @Sendable (Int) -> HTTPResponse, closeAfter: () -> Bool
   ) -> Bool {
     switch readRequest(maxBodyBytes: maxBodyBytes, payloadTooLarge: payloadTooLarge) {
     case .closed: return false
     case .refusal(let response): return finish(response, keep: false, closeAfter: true)
-    case .request(let request): return finish(handler(request), keep: true, closeAfter: closeAfter())
+    case .request(let request):
+      let later = BlockingQueue<HTTPResponse>()
+      let response = handler(request) { later.push($0) } ?? later.pop()
+      return finish(response, keep: true, closeAfter: closeAfter())
     }
   }
 

@@ -17,33 +17,41 @@ import CFastCGI
 /// finishes the request (`FCGX_Finish_r`) and, when the web server keeps the connection
 /// (`FCGI_KEEP_CONN`), re-arms it. No thread is tied to a connection.
 ///
-/// Requests the `mayBlock` predicate picks (for BLS: payments, which wait for their event to
-/// be durable) are answered by a separate blocking pool
-/// (``FastCGIServerOptions/blockingWorkers``): many of them can then wait on the store's
-/// group commit at once, sharing each fsync, while the few epoll workers — as many as cores,
-/// so CPU-bound requests run without context switches — keep serving everything else.
+/// A handler may answer later (``DeferredHandler``; for BLS: a payment, answered once its
+/// event is durable). The worker then moves on at once; the response, delivered from any
+/// thread, joins a completion queue whose eventfd sits in the same epoll set, and the next
+/// free worker writes it. So the workers — as many as cores — run the CPU work (parsing,
+/// signature checks) without context switches, while any number of payments wait on the
+/// store's group commit without holding a thread.
 ///
 /// ``stop()`` (from any thread) drains: the listening socket closes at once, idle connections
-/// close, requests already received are answered, then ``run()`` returns.
+/// close, requests already received are answered (deferred ones included), then ``run()``
+/// returns.
 ///
 /// Signals: the server ignores SIGPIPE (a web server that hangs up mid-write must not kill the
 /// process; libfcgi writes with `write(2)`, so there is no per-call `MSG_NOSIGNAL`). Which
 /// signals stop it is the caller's policy; see `bls-fcgi serve`.
 public final class FastCGIServer: @unchecked Sendable {
-  /// Answers one request; called from many threads at once.
+  /// Answers one request at once; called from many threads at once.
   public typealias Handler = @Sendable (HTTPRequest) -> HTTPResponse
+  /// Answers one request at once (returns it), or later (returns `nil`, then calls the
+  /// responder exactly once, from any thread); called from many threads at once.
+  public typealias DeferredHandler = @Sendable (HTTPRequest, @escaping HTTPResponder) -> HTTPResponse?
 
   static let wakeToken: UInt64 = 0
   static let listenerToken: UInt64 = 1
+  static let completionToken: UInt64 = 2
 
   let listener: FastCGIListener
   let options: FastCGIServerOptions
-  let handler: Handler
-  private let mayBlock: @Sendable (HTTPRequest) -> Bool
+  let handler: DeferredHandler
   let payloadTooLarge: @Sendable (Int) -> HTTPResponse
-  private let blockingQueue = BlockingQueue<(FastCGIConnection, HTTPRequest)>()
   let epoll: Int32
   private let wakeFD: Int32
+  /// Readable when ``completed`` has responses to write (one-shot in epoll).
+  let completionFD: Int32
+  /// Deferred requests not yet answered (atomic).
+  let deferred = UnsafeMutablePointer<Int64>.allocate(capacity: 1)
   let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
   /// 1 once ``stop()`` was called; read without the lock on every request (atomic).
   private let stopFlag = UnsafeMutablePointer<Int64>.allocate(capacity: 1)
@@ -51,7 +59,8 @@ public final class FastCGIServer: @unchecked Sendable {
   let lastSweep = UnsafeMutablePointer<Int64>.allocate(capacity: 1)
   // Guarded by `mutex`:
   var connections: [UInt64: FastCGIConnection] = [:]
-  var nextToken: UInt64 = 2
+  var nextToken: UInt64 = 3
+  var completed: [(FastCGIConnection, HTTPResponse)] = []
   var stopping = false
   var listenerOpen = true
   var listenerArmed = true
@@ -60,17 +69,18 @@ public final class FastCGIServer: @unchecked Sendable {
 
   /// - Parameters:
   ///   - payloadTooLarge: the answer to a body over the limit (given the limit).
-  ///   - mayBlock: whether a request goes to the blocking pool (when it has threads).
+  ///   - handler: answers each request, at once or later.
   public init(
     listener: FastCGIListener, options: FastCGIServerOptions,
     payloadTooLarge: @escaping @Sendable (Int) -> HTTPResponse = BLSApplication.payloadTooLarge(limit:),
-    mayBlock: @escaping @Sendable (HTTPRequest) -> Bool = { _ in false },
-    handler: @escaping Handler
+    handler: @escaping DeferredHandler
   ) throws(FastCGIError) {
     let epoll = bls_epoll_create()
     let wakeFD = bls_eventfd()
-    guard epoll >= 0, wakeFD >= 0, bls_epoll_watch_always(epoll, wakeFD, Self.wakeToken) == 0,
-      bls_epoll_watch_once(epoll, EPOLL_CTL_ADD, listener.fd, Self.listenerToken) == 0
+    let completionFD = bls_eventfd()
+    guard epoll >= 0, wakeFD >= 0, completionFD >= 0, bls_epoll_watch_always(epoll, wakeFD, Self.wakeToken) == 0,
+      bls_epoll_watch_once(epoll, EPOLL_CTL_ADD, listener.fd, Self.listenerToken) == 0,
+      bls_epoll_watch_once(epoll, EPOLL_CTL_ADD, completionFD, Self.completionToken) == 0
     else {
       throw FastCGIError(code: "init", message: "cannot set up epoll: \(lastErrorText())")
     }
@@ -78,19 +88,33 @@ public final class FastCGIServer: @unchecked Sendable {
     self.listener = listener
     self.options = options
     self.handler = handler
-    self.mayBlock = mayBlock
     self.payloadTooLarge = payloadTooLarge
     self.epoll = epoll
     self.wakeFD = wakeFD
+    self.completionFD = completionFD
     pthread_mutex_init(mutex, nil)
     stopFlag.initialize(to: 0)
+    deferred.initialize(to: 0)
     lastSweep.initialize(to: Self.monotonicMillis())
+  }
+
+  /// A server whose handler always answers at once.
+  public convenience init(
+    listener: FastCGIListener, options: FastCGIServerOptions,
+    payloadTooLarge: @escaping @Sendable (Int) -> HTTPResponse = BLSApplication.payloadTooLarge(limit:),
+    handler: @escaping Handler
+  ) throws(FastCGIError) {
+    try self.init(listener: listener, options: options, payloadTooLarge: payloadTooLarge) { request, _ in
+      handler(request)
+    }
   }
 
   deinit {
     closeDescriptor(epoll)
     closeDescriptor(wakeFD)
+    closeDescriptor(completionFD)
     pthread_mutex_destroy(mutex)
+    deferred.deallocate()
     mutex.deallocate()
     stopFlag.deallocate()
     lastSweep.deallocate()
@@ -100,17 +124,11 @@ public final class FastCGIServer: @unchecked Sendable {
   /// worker has finished.
   public func run() throws(FastCGIError) {
     bls_atomic_store(lastSweep, Self.monotonicMillis())
-    var pool: [PosixThread] = []
-    for _ in 0..<options.blockingWorkers {
-      pool.append(try PosixThread { [self] in workBlocking() })
-    }
     var workers: [PosixThread] = []
     for _ in 0..<options.workers {
       workers.append(try PosixThread { [self] in work() })
     }
     for worker in workers { worker.join() }
-    blockingQueue.close()
-    for worker in pool { worker.join() }
     drain()
   }
 
@@ -147,8 +165,11 @@ public final class FastCGIServer: @unchecked Sendable {
       }
       if ready == 1 {
         switch token {
-        case Self.wakeToken: return
+        case Self.wakeToken:
+          finishDeferred()
+          return
         case Self.listenerToken: acceptAll()
+        case Self.completionToken: writeCompleted()
         default: serve(token)
         }
       }
@@ -172,24 +193,17 @@ public final class FastCGIServer: @unchecked Sendable {
     case .refusal(let response):
       open = connection.finish(response, keep: false, closeAfter: true)
     case .request(let request):
-      if options.blockingWorkers > 0 && mayBlock(request) && blockingQueue.push((connection, request)) {
-        return  // the blocking pool answers it and releases the connection
-      }
-      open = connection.finish(handler(request), keep: true, closeAfter: isStopping)
+      bls_atomic_add(deferred, 1)
+      let immediate = handler(request) { [self] response in complete(connection, response) }
+      guard let immediate else { return }  // answered later, by writeCompleted()
+      bls_atomic_add(deferred, -1)
+      open = connection.finish(immediate, keep: true, closeAfter: isStopping)
     }
     release(connection, open: open)
   }
 
-  /// The blocking pool: answers requests the workers handed over.
-  private func workBlocking() {
-    while let (connection, request) = blockingQueue.pop() {
-      let open = connection.finish(handler(request), keep: true, closeAfter: isStopping)
-      release(connection, open: open)
-    }
-  }
-
   /// After a request: re-arms a connection that stays open, or closes it.
-  private func release(_ connection: FastCGIConnection, open: Bool) {
+  func release(_ connection: FastCGIConnection, open: Bool) {
     let token = connection.token
     let keep = locked { () -> Bool in
       if open && !stopping {

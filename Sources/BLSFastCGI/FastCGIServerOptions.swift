@@ -7,13 +7,9 @@
 /// Tuning of a ``FastCGIServer``.
 public struct FastCGIServerOptions: Sendable {
   /// Worker threads waiting in epoll, reading requests and answering them (each one request
-  /// at a time). Default: the number of online cores.
+  /// at a time; a deferred request holds no worker while it waits). Default: the number of
+  /// online cores.
   public var workers: Int
-  /// Threads of the blocking pool, which runs the requests the server's `mayBlock` predicate
-  /// picks (those that wait on something other than the CPU, such as a durable write), so
-  /// that many of them can wait at once while ``workers`` keep serving the rest. 0 runs every
-  /// request on the worker that read it.
-  public var blockingWorkers: Int
   /// Largest request body read, in bytes; a larger one is answered with `payloadTooLarge`
   /// without reading it, and its connection is closed.
   public var maxBodyBytes: Int
@@ -29,12 +25,11 @@ public struct FastCGIServerOptions: Sendable {
   public var allowedTCPPeers: [String]
 
   public init(
-    workers: Int = FastCGIServerOptions.onlineCores, blockingWorkers: Int = 0, maxBodyBytes: Int,
+    workers: Int = FastCGIServerOptions.onlineCores, maxBodyBytes: Int,
     ioTimeoutSeconds: Int = 10,
     idleTimeoutSeconds: Int = 120, maxConnections: Int = 1024, allowedTCPPeers: [String] = []
   ) {
     self.workers = max(1, workers)
-    self.blockingWorkers = max(0, blockingWorkers)
     self.maxBodyBytes = max(0, maxBodyBytes)
     self.ioTimeoutSeconds = max(1, ioTimeoutSeconds)
     self.idleTimeoutSeconds = max(1, idleTimeoutSeconds)

@@ -28,10 +28,8 @@ extension SQLiteEventStore {
     // deleted each time (when every event had its SAVEPOINT: half the write syscalls of a
     // batch, measured with bench/micro's store benchmarks).
     try db.execute("PRAGMA temp_store = MEMORY")
-    // Checkpoints stay at SQLite's default, every 1 000 WAL pages, run by the writer between
-    // its commits. Every 4 000 or 10 000 pages gave 5–8 % more accepted payments/s but a
-    // checkpoint long enough to push the p99 latency from 14 ms to 24–33 ms (bench/run.sh,
-    // accept, 32 connections), so the default it is.
+    // Checkpoints run on a thread of their own (Checkpointer, which installs the WAL hook in
+    // place of SQLite's automatic checkpoint), so the writer never pauses for one.
     // After a checkpoint, keep at most 64 MiB of WAL file around (more than a checkpoint
     // interval, so the file is reused, not regrown).
     try db.execute("PRAGMA journal_size_limit = 67108864")

@@ -23,11 +23,18 @@ public final class SQLiteEventStore: EventStore, @unchecked Sendable {
     public var busyTimeoutMilliseconds: Int32
     /// Idle read connections kept open.
     public var maxIdleReaders: Int
+    /// WAL pages after which a background checkpoint copies the log into the database file
+    /// (``Checkpointer``); SQLite's default interval.
+    public var checkpointPages: Int32
 
-    public init(maxBatchSize: Int = 1024, busyTimeoutMilliseconds: Int32 = 5000, maxIdleReaders: Int = 8) {
+    public init(
+      maxBatchSize: Int = 1024, busyTimeoutMilliseconds: Int32 = 5000, maxIdleReaders: Int = 8,
+      checkpointPages: Int32 = 1000
+    ) {
       self.maxBatchSize = maxBatchSize
       self.busyTimeoutMilliseconds = busyTimeoutMilliseconds
       self.maxIdleReaders = maxIdleReaders
+      self.checkpointPages = checkpointPages
     }
   }
 
@@ -46,6 +53,8 @@ public final class SQLiteEventStore: EventStore, @unchecked Sendable {
   public let migratedReferenceFile: Bool
 
   private let committer: GroupCommitter
+  /// Checkpoints the WAL in the background (a database file only).
+  private let checkpointer: Checkpointer?
   let readers: ReaderPool
   private let writerConnection: SQLiteConnection
   private let stateLock = ConditionLock()
@@ -102,9 +111,17 @@ public final class SQLiteEventStore: EventStore, @unchecked Sendable {
         source: .open { () throws(SQLiteError) in
           try Self.openReader(path: databasePath, busyTimeout: timeout)
         }, maxIdle: options.maxIdleReaders)
+      do {
+        checkpointer = try Checkpointer(
+          path: databasePath, writer: writer, threshold: options.checkpointPages, busyTimeout: timeout)
+      } catch {
+        writer.close()
+        throw Self.openError(error, path: databasePath)
+      }
       committer = GroupCommitter(
         writer: EventWriter(db: writer), maxBatch: options.maxBatchSize, connectionGuard: nil)
     } else {
+      checkpointer = nil
       storageDescription = "memory"
       warning =
         "WARNING: DATA_DIR=:memory: events are kept in memory only and are LOST when the server stops; accepted payments will not be backed by stored events after a restart"
@@ -125,6 +142,12 @@ public final class SQLiteEventStore: EventStore, @unchecked Sendable {
     try committer.submit(event)
   }
 
+  /// Queues `event` and returns at once; `completion` runs on the writer thread once the
+  /// outcome is durable, together with the rest of its batch, so no thread waits per event.
+  public func store(_ event: NostrEvent, completion: @escaping StoreCompletion) {
+    committer.submit(event, completion: completion)
+  }
+
   public func event(id: String) throws(EventStoreError) -> NostrEvent? {
     try readers.withConnection { db throws(EventStoreError) in
       try Self.read(db, sql: "SELECT \(EventRow.selectColumns) FROM events WHERE id = ?", [.text(id)]).first
@@ -141,7 +164,14 @@ public final class SQLiteEventStore: EventStore, @unchecked Sendable {
   // MARK: Operations
 
   /// Group-commit figures since open (for the benchmark, logs and `/health`).
-  public var statistics: BatchStatistics { committer.statistics }
+  public var statistics: BatchStatistics {
+    var statistics = committer.statistics
+    if let counts = checkpointer?.counts {
+      statistics.checkpoints = counts.passes
+      statistics.checkpointTails = counts.tails
+    }
+    return statistics
+  }
 
   /// Graceful shutdown: stops accepting events (later ``store(_:)`` calls throw `closed`),
   /// commits everything already queued, checkpoints the WAL into the database file
@@ -153,6 +183,7 @@ public final class SQLiteEventStore: EventStore, @unchecked Sendable {
     }
     guard first else { return }
     committer.shutdown()
+    checkpointer?.shutdown(writer: writerConnection)
     readers.close()
     if databasePath != nil { try? writerConnection.execute("PRAGMA wal_checkpoint(TRUNCATE)") }
     writerConnection.close()

@@ -55,6 +55,11 @@ static inline void bls_atomic_store(int64_t *value, int64_t new_value) {
   __atomic_store_n(value, new_value, __ATOMIC_RELEASE);
 }
 
+/* Adds `delta`; returns the new value. */
+static inline int64_t bls_atomic_add(int64_t *value, int64_t delta) {
+  return __atomic_add_fetch(value, delta, __ATOMIC_ACQ_REL);
+}
+
 /* A non-blocking, close-on-exec eventfd, or -1. */
 static inline int bls_eventfd(void) { return eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK); }
 

@@ -22,6 +22,12 @@ public protocol EventStore: Sendable {
   /// `created_at` keep the lowest id.
   func store(_ event: NostrEvent) throws(EventStoreError) -> StoreOutcome
 
+  /// ``store(_:)`` without blocking the caller: `completion` runs exactly once, on a thread
+  /// of the store's choosing, when the outcome is durable (or has failed). A caller that
+  /// would otherwise wait — a server thread — is free meanwhile. The default implementation
+  /// calls ``store(_:)`` and completes before returning.
+  func store(_ event: NostrEvent, completion: @escaping StoreCompletion)
+
   /// The stored event with this id, if any.
   func event(id: String) throws(EventStoreError) -> NostrEvent?
 
@@ -31,6 +37,19 @@ public protocol EventStore: Sendable {
 
   /// A short description for logs and `/health`, e.g. `"sqlite:/data/events.db"` or `"memory"`.
   var storageDescription: String { get }
+}
+
+/// Receives the result of ``EventStore/store(_:completion:)``.
+public typealias StoreCompletion = @Sendable (Result<StoreOutcome, EventStoreError>) -> Void
+
+extension EventStore {
+  public func store(_ event: NostrEvent, completion: @escaping StoreCompletion) {
+    do {
+      completion(.success(try store(event)))
+    } catch {
+      completion(.failure(error))
+    }
+  }
 }
 
 /// A storage failure. The contract maps every case to ILP T00 (HTTP 500).

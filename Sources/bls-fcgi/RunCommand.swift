@@ -47,9 +47,6 @@ struct RunCommand: ParsableCommand {
     name: .long, help: "Responder threads reading requests and answering quick ones (default: the number of cores).")
   var workers: Int = FastCGIServerOptions.onlineCores
 
-  @Option(name: .long, help: "Responder threads answering payments (default: 4 per core, at least 64).")
-  var blockingWorkers: Int = ServeCommand.defaultBlockingWorkers
-
   @Option(
     name: .long,
     help: ArgumentHelp("nginx configuration template to render instead of the built-in one.", valueName: "path"))

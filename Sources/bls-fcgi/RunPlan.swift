@@ -15,7 +15,6 @@ struct RunPlan {
   let nginxConfig: String
   let selfPath: String
   let workers: Int
-  let blockingWorkers: Int
   /// Where the readiness probe asks for /health.
   let probeHost: String
   let port: Int
@@ -34,7 +33,6 @@ struct RunPlan {
     nginxBinary = try Self.findNginx(command.nginx ?? environment["BLS_NGINX"])
     selfPath = try Self.executablePath()
     workers = command.workers
-    blockingWorkers = command.blockingWorkers
     port = configuration.port
     let address = command.listenAddress ?? environment["BLS_LISTEN_ADDRESS"] ?? ""
     if address.isEmpty || address == "0.0.0.0" || address == "*" {
@@ -91,7 +89,6 @@ struct RunPlan {
   var responderArguments: [String] {
     [
       "bls-fcgi", "serve", "--socket", socketPath, "--socket-mode", "0600", "--workers", String(workers),
-      "--blocking-workers", String(blockingWorkers),
     ]
   }
 

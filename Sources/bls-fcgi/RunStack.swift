@@ -28,7 +28,7 @@ struct RunStack {
       return code
     }
     FastCGIServer.log(
-      "ready: http://\(plan.probeHost):\(plan.port) in \(FastCGIServer.monotonicMillis() - started) ms (nginx pid \(supervisor.nginx?.pid ?? 0), responder pid \(supervisor.responder?.pid ?? 0), \(plan.workers)+\(plan.blockingWorkers) workers)"
+      "ready: http://\(plan.probeHost):\(plan.port) in \(FastCGIServer.monotonicMillis() - started) ms (nginx pid \(supervisor.nginx?.pid ?? 0), responder pid \(supervisor.responder?.pid ?? 0), \(plan.workers) workers)"
     )
     return supervise(&supervisor)
   }

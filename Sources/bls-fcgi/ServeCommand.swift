@@ -39,13 +39,12 @@ struct ServeCommand: ParsableCommand {
     help: ArgumentHelp("Listen on TCP HOST:PORT, or PORT on 127.0.0.1.", valueName: "host:port"))
   var listen: String?
 
-  @Option(name: .long, help: "Threads reading requests and answering the quick ones (default: the number of cores).")
-  var workers: Int = FastCGIServerOptions.onlineCores
-
   @Option(
     name: .long,
-    help: "Threads answering payments, which wait for their event to be on disk (default: 4 per core, at least 64).")
-  var blockingWorkers: Int = ServeCommand.defaultBlockingWorkers
+    help:
+      "Threads reading and answering requests (default: the number of cores); payments waiting for the disk hold none."
+  )
+  var workers: Int = FastCGIServerOptions.onlineCores
 
   @Option(name: .long, help: "Seconds to wait on a stalled web server mid-request.")
   var ioTimeout: Int = 10
@@ -64,7 +63,6 @@ struct ServeCommand: ParsableCommand {
       throw ValidationError("--listen must be HOST:PORT or PORT with a port of 1 to 65535, got \(listen)")
     }
     guard (1...1024).contains(workers) else { throw ValidationError("--workers must be 1 to 1024") }
-    guard (0...4096).contains(blockingWorkers) else { throw ValidationError("--blocking-workers must be 0 to 4096") }
     guard ioTimeout > 0, idleTimeout > 0 else { throw ValidationError("timeouts must be positive") }
   }
 
@@ -83,20 +81,20 @@ struct ServeCommand: ParsableCommand {
       Self.fail("ERROR: \(error.message)")
     }
     let options = FastCGIServerOptions(
-      workers: workers, blockingWorkers: blockingWorkers, maxBodyBytes: configuration.maxRequestBodyBytes,
+      workers: workers, maxBodyBytes: configuration.maxRequestBodyBytes,
       ioTimeoutSeconds: ioTimeout,
       idleTimeoutSeconds: idleTimeout,
       allowedTCPPeers: FastCGIServerOptions.peers(
         fromWebServerAddrs: getenv("FCGI_WEB_SERVER_ADDRS").map { String(cString: $0) }))
     let server = try FastCGIServer(
       listener: listener, options: options,
-      payloadTooLarge: BLSApplication.payloadTooLarge(limit:), mayBlock: Self.mayBlock, handler: application.handle)
+      payloadTooLarge: BLSApplication.payloadTooLarge(limit:), handler: application.handle(_:respond:))
     try ServeSignals.onStopSignal { name in
       FastCGIServer.log("\(name) received: draining (no new connections; answering requests in flight)")
       server.stop()
     }
     FastCGIServer.log(
-      "serving on \(listener.address) with \(workers) workers and \(blockingWorkers) for payments, body limit \(options.maxBodyBytes) bytes"
+      "serving on \(listener.address) with \(workers) workers, body limit \(options.maxBodyBytes) bytes"
     )
     try server.run()
     store.close()
@@ -104,17 +102,6 @@ struct ServeCommand: ParsableCommand {
     FastCGIServer.log("group commit: \(store.statistics)")
     FastCGIServer.log("stopped: requests answered, database checkpointed and closed")
   }
-
-  /// Blocking-pool threads by default: 4 per core, at least 64. A payment's thread waits
-  /// while the store's group commit makes its event durable; the events of every waiting
-  /// thread share one fsync, so payment throughput grows with this number until the cores
-  /// are busy verifying signatures (measured on 2 cores: about 0.5 k accepted payments/s with
-  /// 2 threads, 3 k with 16, 6–7 k with 64). The epoll workers stay as many as cores, so
-  /// /health and other quick requests run without context switches.
-  static var defaultBlockingWorkers: Int { max(64, 4 * FastCGIServerOptions.onlineCores) }
-
-  /// Requests that may wait on the store: every POST (payments and packets).
-  static let mayBlock: @Sendable (HTTPRequest) -> Bool = { $0.method == "POST" }
 
   /// Prints `line` on stderr and exits 1.
   static func fail(_ line: String) -> Never {

@@ -35,16 +35,21 @@ struct ServeTests {
     #expect(once.isClosedByPeer())
   }
 
-  @Test("payments are answered with or without the blocking pool", arguments: ["0", "3"])
-  func blockingPool(_ blockingWorkers: String) throws {
-    let responder = try ServingResponder(
-      "pool\(blockingWorkers)", options: ["--workers", "1", "--blocking-workers", blockingWorkers])
-    let client = try responder.connect()
-    for _ in 0..<3 {
-      let answer = try client.request(
-        FastCGIClient.request(method: "POST", uri: "/handle-payment", body: Self.acceptedPayment.body))
+  @Test("one worker keeps many payments in flight while they wait for the disk, and answers each")
+  func deferredPayments() throws {
+    let responder = try ServingResponder("deferred", options: ["--workers", "1"])
+    let payment = FastCGIClient.request(method: "POST", uri: "/handle-payment", body: Self.acceptedPayment.body)
+    let clients = try (0..<12).map { _ in try responder.connect() }
+    // Every request is sent before any answer is read: the single worker must take them all
+    // while earlier ones still wait for their commit.
+    for client in clients { try client.send(payment) }
+    let health = try responder.connect()
+    #expect(try health.request(FastCGIClient.request(method: "GET", uri: "/health")).status == 200)
+    for client in clients {
+      let answer = try client.readResponse()
       #expect(answer.status == 200, "\(answer.text)")
       #expect(answer.json?["metadata"]?["eventId"]?.stringValue == Self.acceptedPayment.eventID)
+      // The connection is kept and serves the next request.
       #expect(try client.request(FastCGIClient.request(method: "GET", uri: "/health")).status == 200)
     }
     #expect(try responder.storedEventIDs().contains(Self.acceptedPayment.eventID))

@@ -1,5 +1,6 @@
 import FoundationEssentials
 import JSON
+import Nostr
 
 /// POST /handle-packet (contract.md, **beyond**): the dialect of today's `agent-runtime`
 /// connector (`local-delivery-client.ts`).
@@ -13,27 +14,67 @@ struct PacketHandler: Sendable {
   let decider: PaymentDecider
 
   func handle(_ request: HTTPRequest, now: Int64) -> HTTPResponse {
+    switch check(request, now: now) {
+    case .answer(let response): return response
+    case .store(let event):
+      do throws(PaymentFailure) {
+        _ = try decider.decide(event: event, now: now)
+        return Self.answer(nil)
+      } catch {
+        return Self.answer(error)
+      }
+    }
+  }
+
+  /// ``handle(_:now:)`` without waiting for the store: a decision reached before step 10 is
+  /// returned; otherwise `nil`, and `respond` gets the answer once the event is durable.
+  func handle(_ request: HTTPRequest, now: Int64, respond: @escaping HTTPResponder) -> HTTPResponse? {
+    switch check(request, now: now) {
+    case .answer(let response): return response
+    case .store(let event):
+      decider.store(event, now: now) { decision in
+        switch decision {
+        case .success: respond(Self.answer(nil))
+        case .failure(let failure): respond(Self.answer(failure))
+        }
+      }
+      return nil
+    }
+  }
+
+  private enum Check {
+    case answer(HTTPResponse)
+    case store(NostrEvent)
+  }
+
+  /// Everything before storing: the packet's fields, expiry, transit, and steps 2–9.
+  private func check(_ request: HTTPRequest, now: Int64) -> Check {
     do throws(PaymentFailure) {
       let packet = try PacketRequest(body: request.body)
       if packet.expiresAtMillis < now {
         throw PaymentFailure.expired("expiresAt \(packet.expiresAt) is in the past")
       }
       if packet.isTransit {
-        return .json(200, ["accept": true])
+        return .answer(Self.answer(nil))
       }
       guard let data = packet.data else {
         throw PaymentFailure.invalidPacket("data is required: this BLS is paid to store Nostr events")
       }
-      _ = try decider.decide(data: data, amount: .string(packet.amount), now: now)
-      return .json(200, ["accept": true])
+      return .store(try decider.checkedEvent(data: data, amount: .string(packet.amount)))
     } catch {
-      let code = ILPRejectCode(error)
-      var reason: JSONObject = ["code": .string(code.packetBusinessCode), "message": .string(error.message)]
-      if case .insufficientAmount(let required, let received) = error {
-        reason["metadata"] = ["required": .string(String(required)), "received": .string(String(received))]
-      }
-      return .json(200, ["accept": false, "rejectReason": .object(reason)])
+      return .answer(Self.answer(error))
     }
+  }
+
+  /// `{"accept":true}` (no failure), or the reject with its business code; always HTTP 200.
+  static func answer(_ failure: PaymentFailure?) -> HTTPResponse {
+    guard let failure else { return .json(200, ["accept": true]) }
+    let code = ILPRejectCode(failure)
+    var reason: JSONObject = ["code": .string(code.packetBusinessCode), "message": .string(failure.message)]
+    if case .insufficientAmount(let required, let received) = failure {
+      reason["metadata"] = ["required": .string(String(required)), "received": .string(String(received))]
+    }
+    return .json(200, ["accept": false, "rejectReason": .object(reason)])
   }
 }
 

@@ -33,8 +33,39 @@ public struct PaymentDecider: Sendable {
     self.store = store
   }
 
-  /// Steps 2–10 for `data` (base64 TOON) paid with `amount` (a JSON string or number).
+  /// Steps 2–10 for `data` (base64 TOON) paid with `amount` (a JSON string or number),
+  /// waiting for the store.
   public func decide(data: String, amount: JSONValue, now: Int64) throws(PaymentFailure) -> Acceptance {
+    try decide(event: try checkedEvent(data: data, amount: amount), now: now)
+  }
+
+  /// Step 10, waiting for the store: stores an event ``checkedEvent(data:amount:)`` returned.
+  public func decide(event: NostrEvent, now: Int64) throws(PaymentFailure) -> Acceptance {
+    let outcome: StoreOutcome
+    do {
+      outcome = try store.store(event)
+    } catch {
+      throw .storageFailed(error)
+    }
+    return Self.acceptance(event, outcome, now: now)
+  }
+
+  /// Step 10 without waiting: stores an event ``checkedEvent(data:amount:)`` returned;
+  /// `completion` runs once the event is durable (or storing failed), on the store's thread
+  /// (``EventStore/store(_:completion:)``).
+  public func store(
+    _ event: NostrEvent, now: Int64, completion: @escaping @Sendable (Result<Acceptance, PaymentFailure>) -> Void
+  ) {
+    store.store(event) { result in
+      switch result {
+      case .success(let outcome): completion(.success(Self.acceptance(event, outcome, now: now)))
+      case .failure(let error): completion(.failure(.storageFailed(error)))
+      }
+    }
+  }
+
+  /// Steps 2–9: decode, verify, price; the event to store.
+  public func checkedEvent(data: String, amount: JSONValue) throws(PaymentFailure) -> NostrEvent {
     let toon = try decodeBase64(data)
     let event = try decodeEvent(toon)
     do {
@@ -49,15 +80,12 @@ public struct PaymentDecider: Sendable {
         throw .insufficientAmount(required: price, received: paid)
       }
     }
-    let outcome: StoreOutcome
-    do {
-      outcome = try store.store(event)
-    } catch {
-      throw .storageFailed(error)
-    }
-    return Acceptance(
-      eventID: event.id, fulfillment: Self.fulfillment(eventID: event.id), storedAt: now,
-      outcome: outcome)
+    return event
+  }
+
+  static func acceptance(_ event: NostrEvent, _ outcome: StoreOutcome, now: Int64) -> Acceptance {
+    Acceptance(
+      eventID: event.id, fulfillment: Self.fulfillment(eventID: event.id), storedAt: now, outcome: outcome)
   }
 
   /// Step 2 with the size bound checked before decoding: standard alphabet only, padding

@@ -1,4 +1,5 @@
 import JSON
+import Nostr
 
 /// POST /handle-payment (contract.md): the reference's dialect.
 ///
@@ -11,16 +12,39 @@ struct PaymentHandler: Sendable {
   func handle(_ request: HTTPRequest, now: Int64) -> HTTPResponse {
     do throws(PaymentFailure) {
       let (data, amount) = try Self.fields(request.body)
-      let accepted = try decider.decide(data: data, amount: amount, now: now)
-      return .json(
+      return Self.answer(.success(try decider.decide(data: data, amount: amount, now: now)))
+    } catch {
+      return Self.answer(.failure(error))
+    }
+  }
+
+  /// ``handle(_:now:)`` without waiting for the store: a refusal before step 10 is returned;
+  /// otherwise `nil`, and `respond` gets the answer once the event is durable.
+  func handle(_ request: HTTPRequest, now: Int64, respond: @escaping HTTPResponder) -> HTTPResponse? {
+    let event: NostrEvent
+    do throws(PaymentFailure) {
+      let (data, amount) = try Self.fields(request.body)
+      event = try decider.checkedEvent(data: data, amount: amount)
+    } catch {
+      return Self.answer(.failure(error))
+    }
+    decider.store(event, now: now) { respond(Self.answer($0)) }
+    return nil
+  }
+
+  /// The answer to a decision: 200 with the fulfillment, or the reject.
+  static func answer(_ decision: Result<PaymentDecider.Acceptance, PaymentFailure>) -> HTTPResponse {
+    switch decision {
+    case .success(let accepted):
+      .json(
         200,
         [
           "accept": true,
           "fulfillment": .string(accepted.fulfillment),
           "metadata": ["eventId": .string(accepted.eventID), "storedAt": .number(JSONNumber(accepted.storedAt))],
         ])
-    } catch {
-      return Self.reject(error)
+    case .failure(let failure):
+      reject(failure)
     }
   }
 

@@ -61,6 +61,18 @@ public final class BLSApplication: Sendable {
     }
   }
 
+  /// Answers one request without waiting for the store: returns the response when it is
+  /// ready at once (everything but a payment that reaches step 10), else `nil`, and then
+  /// `respond` is called exactly once, from the store's thread, when the payment's event is
+  /// durable. What a server calls so that no thread waits while the disk syncs.
+  public func handle(_ request: HTTPRequest, respond: @escaping HTTPResponder) -> HTTPResponse? {
+    switch (request.path, request.method) {
+    case ("/handle-payment", "POST"): payment.handle(request, now: clock(), respond: respond)
+    case ("/handle-packet", "POST"): packet.handle(request, now: clock(), respond: respond)
+    default: handle(request)
+    }
+  }
+
   /// GET /health: 200 with status, nodeId, pubkey, ilpAddress, timestamp (Unix ms), plus the
   /// storage in use and the version. Everything but the timestamp is serialized once, at init.
   func health() -> HTTPResponse {

@@ -12,6 +12,10 @@ public struct BatchStatistics: Sendable, Equatable, CustomStringConvertible {
   public var histogram: [Int] = []
   /// Time spent in committed transactions (BEGIN to durable COMMIT), nanoseconds.
   public var commitNanoseconds: UInt64 = 0
+  /// Checkpoints run in the background, and tails of them copied by the writer so the log
+  /// could restart (``Checkpointer``).
+  public var checkpoints: Int = 0
+  public var checkpointTails: Int = 0
 
   public init() {}
 
@@ -33,7 +37,8 @@ public struct BatchStatistics: Sendable, Equatable, CustomStringConvertible {
     histogram[bucket] += 1
   }
 
-  /// One line for logs: `commits=… events=… mean=… max=… failed=… histogram=1:…,2-3:…`.
+  /// One line for logs: `commits=… events=… mean_batch=… max_batch=… mean_commit_ms=…
+  /// failed_batches=… checkpoints=…+… histogram=1:…,2-3:…`.
   public var description: String {
     let buckets = histogram.enumerated().filter { $0.element > 0 }.map { index, count in
       let low = 1 << index
@@ -41,7 +46,8 @@ public struct BatchStatistics: Sendable, Equatable, CustomStringConvertible {
       return low == high ? "\(low):\(count)" : "\(low)-\(high):\(count)"
     }
     let mean = (meanBatch * 100).rounded() / 100
+    let commitTime = (meanCommitMilliseconds * 1000).rounded() / 1000
     return
-      "commits=\(commits) events=\(events) mean_batch=\(mean) max_batch=\(maxBatch) failed_batches=\(failedBatches) histogram=\(buckets.joined(separator: ","))"
+      "commits=\(commits) events=\(events) mean_batch=\(mean) max_batch=\(maxBatch) mean_commit_ms=\(commitTime) failed_batches=\(failedBatches) checkpoints=\(checkpoints)+\(checkpointTails) histogram=\(buckets.joined(separator: ","))"
   }
 }

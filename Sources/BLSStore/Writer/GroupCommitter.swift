@@ -6,26 +6,36 @@ import Nostr
   import Darwin
 #endif
 
-/// The single writer: request threads queue events and block; one writer thread takes every
-/// event waiting at that moment, commits them in one transaction (one fsync), and wakes their
-/// callers. While it commits, the next batch gathers — so the fsync rate, not the event rate,
+/// The single writer: request threads queue events and block (or leave a completion); one
+/// writer thread takes every event waiting at that moment, commits them in one transaction
+/// (one fsync), and wakes their callers (or runs their completions). While it commits, the next batch gathers — so the fsync rate, not the event rate,
 /// bounds the writer.
 final class GroupCommitter: @unchecked Sendable {
-  /// A caller's event and, once its transaction is durable, its result. Each ticket has its
-  /// own condition variable (used with `lock`'s mutex), so a commit wakes exactly the callers
-  /// whose events it carried, not those already queued for the next batch.
+  /// A caller's event and, once its transaction is durable, its result. A blocking caller's
+  /// ticket has its own condition variable (used with `lock`'s mutex), so a commit wakes
+  /// exactly the callers whose events it carried; an asynchronous caller's ticket has a
+  /// completion instead, run by the writer thread after the commit.
   private final class Ticket {
     let event: NostrEvent
     var result: Result<StoreOutcome, EventStoreError>?
-    let done: UnsafeMutablePointer<pthread_cond_t>
-    init(_ event: NostrEvent) {
+    let done: UnsafeMutablePointer<pthread_cond_t>?
+    let completion: StoreCompletion?
+    init(_ event: NostrEvent, completion: StoreCompletion?) {
       self.event = event
-      done = .allocate(capacity: 1)
-      pthread_cond_init(done, nil)
+      self.completion = completion
+      if completion == nil {
+        let done = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
+        pthread_cond_init(done, nil)
+        self.done = done
+      } else {
+        done = nil
+      }
     }
     deinit {
-      pthread_cond_destroy(done)
-      done.deallocate()
+      if let done {
+        pthread_cond_destroy(done)
+        done.deallocate()
+      }
     }
   }
 
@@ -53,18 +63,33 @@ final class GroupCommitter: @unchecked Sendable {
 
   /// Queues `event` and blocks until its transaction is durable (or failed).
   func submit(_ event: NostrEvent) throws(EventStoreError) -> StoreOutcome {
-    let ticket = Ticket(event)
+    let ticket = Ticket(event, completion: nil)
     lock.lock()
-    guard !closing else {
+    guard enqueue(ticket) else {
       lock.unlock()
-      throw EventStoreError(code: "closed", message: "the event store is closed")
+      throw Self.closedError
     }
-    queue.append(ticket)
-    if queue.count == 1 { lock.signal(Self.work) }
-    while ticket.result == nil { lock.wait(on: ticket.done) }
+    while ticket.result == nil { lock.wait(on: ticket.done!) }
     lock.unlock()
     return try ticket.result!.get()
   }
+
+  /// Queues `event` and returns at once; `completion` runs on the writer thread once the
+  /// transaction is durable (or failed), or on the caller's thread if the store is closed.
+  func submit(_ event: NostrEvent, completion: @escaping StoreCompletion) {
+    let queued = lock.withLock { enqueue(Ticket(event, completion: completion)) }
+    if !queued { completion(.failure(Self.closedError)) }
+  }
+
+  /// Appends `ticket` unless closing; with `lock` held.
+  private func enqueue(_ ticket: Ticket) -> Bool {
+    guard !closing else { return false }
+    queue.append(ticket)
+    if queue.count == 1 { lock.signal(Self.work) }
+    return true
+  }
+
+  private static let closedError = EventStoreError(code: "closed", message: "the event store is closed")
 
   var statistics: BatchStatistics { lock.withLock { stats } }
 
@@ -95,14 +120,23 @@ final class GroupCommitter: @unchecked Sendable {
       let elapsed = monotonicNanoseconds() &- start
 
       lock.lock()
+      var completions = false
       for (ticket, result) in zip(batch, outcome.results) {
         ticket.result = result
-        pthread_cond_signal(ticket.done)
+        if let done = ticket.done { pthread_cond_signal(done) } else { completions = true }
       }
       if outcome.committed {
         stats.recordCommit(size: batch.count, nanoseconds: elapsed)
       } else {
         stats.failedBatches += 1
+      }
+      if completions {
+        // Outside the lock: a completion answers its request (a socket write).
+        lock.unlock()
+        for ticket in batch {
+          if let completion = ticket.completion, let result = ticket.result { completion(result) }
+        }
+        lock.lock()
       }
     }
     lock.unlock()
