@@ -32,12 +32,8 @@ struct PacketHandler: Sendable {
     switch check(request, now: now) {
     case .answer(let response): return response
     case .store(let event):
-      decider.store(event, now: now) { decision in
-        switch decision {
-        case .success: respond(Self.answer(nil))
-        case .failure(let failure): respond(Self.answer(failure))
-        }
-      }
+      let accepted = Self.answer(nil)
+      decider.store(event) { failure in respond(failure.map { Self.answer($0) } ?? accepted) }
       return nil
     }
   }

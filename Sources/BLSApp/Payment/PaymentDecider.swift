@@ -51,15 +51,15 @@ public struct PaymentDecider: Sendable {
   }
 
   /// Step 10 without waiting: stores an event ``checkedEvent(data:amount:)`` returned;
-  /// `completion` runs once the event is durable (or storing failed), on the store's thread
-  /// (``EventStore/store(_:completion:)``).
-  public func store(
-    _ event: NostrEvent, now: Int64, completion: @escaping @Sendable (Result<Acceptance, PaymentFailure>) -> Void
-  ) {
+  /// `completion` runs once the event is durable (`nil`: stored, already stored or
+  /// superseded — all accepted) or storing failed, on the store's thread
+  /// (``EventStore/store(_:completion:)``). Whatever the answer costs to build is best built
+  /// before calling: that thread is the store's writer.
+  public func store(_ event: NostrEvent, completion: @escaping @Sendable (PaymentFailure?) -> Void) {
     store.store(event) { result in
       switch result {
-      case .success(let outcome): completion(.success(Self.acceptance(event, outcome, now: now)))
-      case .failure(let error): completion(.failure(.storageFailed(error)))
+      case .success: completion(nil)
+      case .failure(let error): completion(.storageFailed(error))
       }
     }
   }

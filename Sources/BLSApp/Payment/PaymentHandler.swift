@@ -28,7 +28,9 @@ struct PaymentHandler: Sendable {
     } catch {
       return Self.answer(.failure(error))
     }
-    decider.store(event, now: now) { respond(Self.answer($0)) }
+    // Built here, on the worker, so the store's writer thread only picks the answer.
+    let accepted = Self.answer(.success(PaymentDecider.acceptance(event, .stored, now: now)))
+    decider.store(event) { failure in respond(failure.map { Self.reject($0) } ?? accepted) }
     return nil
   }
 
