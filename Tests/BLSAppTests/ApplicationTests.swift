@@ -57,6 +57,17 @@ struct ApplicationTests {
     #expect(response.json["accept"] == false)
   }
 
+  @Test("a storage failure reached later is T00 and HTTP 500 too, on both endpoints")
+  func deferredStorageFailure() throws {
+    let app = try Fixture.app(store: LaterStore(failing: true))
+    let toon = try Fixture.toon(Fixture.event())
+    let payment = deferredAnswer(app, Fixture.post("/handle-payment", Fixture.paymentBody(toon, amount: "99999999")))
+    #expect(!payment.immediate && payment.responds == 1)
+    #expect(payment.response?.status == 500)
+    #expect(payment.response?.json["code"] == "T00")
+    #expect(payment.response?.json["accept"] == false)
+  }
+
   @Test func ownerPaysNothingButStillNeedsAValidSignature() throws {
     let owner = try SecretKey(hex: "7f7ff03d123792d6ac594bfa67bf6d0c0ab55b6b1fdb6249303fe861f1ccba9a")
     let store = InMemoryEventStore()

@@ -67,6 +67,23 @@ struct PacketTests {
     #expect(response.json["rejectReason"]?["code"] == "internal_error")
   }
 
+  @Test("deferred: a stored packet is accepted once durable; a storage failure is internal_error")
+  func deferredPackets() throws {
+    let event = try Fixture.event()
+    let store = LaterStore()
+    let accepted = deferredAnswer(try Fixture.app(store: store), packet(Fixture.toon(event), amount: "999999"))
+    #expect(!accepted.immediate && accepted.responds == 1)
+    #expect(accepted.response?.json == ["accept": true])
+    #expect(try store.event(id: event.id) == event)
+    let failed = deferredAnswer(
+      try Fixture.app(store: LaterStore(failing: true)), packet(Fixture.toon(event), amount: "999999"))
+    #expect(failed.response?.status == 200)
+    #expect(failed.response?.json["rejectReason"]?["code"] == "internal_error")
+    let expired = deferredAnswer(
+      try Fixture.app(store: store), packet(Fixture.toon(event), amount: "999999", expiresAt: "2001-01-01T00:00:00Z"))
+    #expect(expired.immediate && expired.responds == 0)
+  }
+
   @Test(
     "malformed packets are invalid_request",
     arguments: [

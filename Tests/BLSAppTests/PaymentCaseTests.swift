@@ -36,6 +36,29 @@ struct PaymentCaseTests {
     }
   }
 
+  @Test(
+    "the deferred handler (what the server calls) answers every case as handle(_:) does, once",
+    arguments: PaymentCase.all)
+  func deferredPaymentCase(_ testCase: PaymentCase) throws {
+    let configuration = try BLSConfiguration.fromEnvironment(Environment(testCase.environment))
+    let direct = BLSApplication(configuration: configuration, store: InMemoryEventStore(), clock: { 1_700_000_000_000 })
+    let store = LaterStore()
+    let deferred = BLSApplication(configuration: configuration, store: store, clock: { 1_700_000_000_000 })
+    let expected = direct.handle(testCase.request)
+    let answer = deferredAnswer(deferred, testCase.request)
+    #expect(answer.response?.status == expected.status, "\(testCase.id)")
+    #expect(answer.response?.body == expected.body, "\(testCase.id)")
+    #expect(answer.response?.headers.map(\.name) == expected.headers.map(\.name), "\(testCase.id)")
+    // Either answered at once (and `respond` never called) or exactly one later answer.
+    #expect(answer.immediate ? answer.responds == 0 : answer.responds == 1, "\(testCase.id)")
+    if expected.status == 200 && testCase.path == "/handle-payment" {
+      #expect(!answer.immediate, "\(testCase.id): an accept must wait for the store")
+    }
+    if expected.status != 200 {
+      #expect(try store.query([NostrFilter()]).isEmpty, "\(testCase.id): a rejected payment stored an event")
+    }
+  }
+
   @Test func fulfillmentIsSha256OfTheIdText() {
     // sha256("f5f0…93ec" as UTF-8), base64 — the connector's condition is sha256 of this.
     #expect(

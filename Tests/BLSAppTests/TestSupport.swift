@@ -1,5 +1,7 @@
 import BLSApp
+import BLSTestSupport
 import ExtrasBase64
+import Foundation
 import JSON
 import Nostr
 import TOON
@@ -53,4 +55,43 @@ final class FailingStore: EventStore {
   func event(id: String) throws(EventStoreError) -> NostrEvent? { nil }
   func query(_ filters: [NostrFilter]) throws(EventStoreError) -> [NostrEvent] { [] }
   var storageDescription: String { "failing" }
+}
+
+/// An in-memory store that completes ``EventStore/store(_:completion:)`` later, on a thread
+/// of its own, as the SQLite store's writer does.
+final class LaterStore: EventStore {
+  let inner = InMemoryEventStore()
+  let failing: Bool
+  init(failing: Bool = false) { self.failing = failing }
+  func store(_ event: NostrEvent) throws(EventStoreError) -> StoreOutcome {
+    if failing { throw EventStoreError(code: "disk_full", message: "database or disk is full") }
+    return try inner.store(event)
+  }
+  func store(_ event: NostrEvent, completion: @escaping StoreCompletion) {
+    Thread.detachNewThread {
+      usleep(1000)
+      do throws(EventStoreError) {
+        completion(.success(try self.store(event)))
+      } catch {
+        completion(.failure(error))
+      }
+    }
+  }
+  func event(id: String) throws(EventStoreError) -> NostrEvent? { try inner.event(id: id) }
+  func query(_ filters: [NostrFilter]) throws(EventStoreError) -> [NostrEvent] { try inner.query(filters) }
+  var storageDescription: String { "later" }
+}
+
+/// Runs `app.handle(_:respond:)` and waits for the answer, however it comes; also returns how
+/// it came (`immediate`) and how many times `respond` was called.
+func deferredAnswer(_ app: BLSApplication, _ request: HTTPRequest) -> (
+  response: HTTPResponse?, immediate: Bool, responds: Int
+) {
+  let answers = Locked<[HTTPResponse]>([])
+  let immediate = app.handle(request) { response in answers.withLock { $0.append(response) } }
+  let deadline = Date().addingTimeInterval(10)
+  while immediate == nil && answers.withLock({ $0.isEmpty }) && Date() < deadline { usleep(500) }
+  usleep(5000)  // a second, wrong call to respond would land here
+  let all = answers.withLock { $0 }
+  return (immediate ?? all.first, immediate != nil, all.count)
 }

@@ -1,3 +1,4 @@
+import BLSTestSupport
 import Foundation
 import Nostr
 import Testing

@@ -1,3 +1,4 @@
+import BLSTestSupport
 import Foundation
 import Nostr
 import Testing
@@ -158,17 +159,5 @@ struct ConcurrencyTests {
     #expect(try reader.integer("SELECT count(*) FROM events") == 1)
     #expect(try store.query([NostrFilter()]).count == 11)
     try reader.execute("COMMIT")
-  }
-}
-
-/// A value behind a lock, for test threads.
-final class Locked<Value>: @unchecked Sendable {
-  private var value: Value
-  private let lock = NSLock()
-  init(_ value: Value) { self.value = value }
-  func withLock<T>(_ body: (inout Value) -> T) -> T {
-    lock.lock()
-    defer { lock.unlock() }
-    return body(&value)
   }
 }

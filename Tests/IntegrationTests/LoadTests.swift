@@ -123,12 +123,3 @@ struct LoadTests {
     return payload.stdout.split(separator: "\n").map { Array($0.utf8) }
   }
 }
-
-/// A value shared between test threads.
-final class Locked<Value>: @unchecked Sendable {
-  private let lock = NSLock()
-  private var stored: Value
-  init(_ value: Value) { stored = value }
-  var value: Value { lock.withLock { stored } }
-  func withLock<T>(_ body: (inout Value) -> T) -> T { lock.withLock { body(&stored) } }
-}
