@@ -16,4 +16,10 @@ static inline int bls_sqlite3_db_config_int(sqlite3 *db, int op, int value) {
   return sqlite3_db_config(db, op, value, (int *)0);
 }
 
+/* Turns SQLite's memory statistics on or off (SQLITE_CONFIG_MEMSTATUS); only before the
+   library is initialized, i.e. before the first connection opens. */
+static inline int bls_sqlite3_config_memstatus(int on) {
+  return sqlite3_config(SQLITE_CONFIG_MEMSTATUS, on);
+}
+
 #endif

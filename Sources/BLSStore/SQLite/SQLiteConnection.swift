@@ -26,6 +26,7 @@ final class SQLiteConnection {
         resultCode: SQLITE_MISUSE,
         message: "libsqlite3 was built with SQLITE_THREADSAFE=0; the store needs a thread-safe build")
     }
+    _ = configured
     var db: OpaquePointer?
     let rc = sqlite3_open_v2(path, &db, flags | SQLITE_OPEN_NOMUTEX, nil)
     guard rc == SQLITE_OK, let db else {
@@ -36,6 +37,11 @@ final class SQLiteConnection {
     sqlite3_extended_result_codes(db, 1)
     return SQLiteConnection(handle: db, path: path)
   }
+
+  /// Process-wide settings, applied once before the first connection opens: no memory
+  /// statistics (SQLITE_CONFIG_MEMSTATUS), which would otherwise take a global mutex on every
+  /// allocation of every connection (nothing here reads them).
+  private static let configured: Bool = bls_sqlite3_config_memstatus(0) == SQLITE_OK
 
   deinit { close() }
 
