@@ -45,7 +45,15 @@ public enum Hex {
   public static func isHex(_ text: some StringProtocol, length: Int, lowercaseOnly: Bool = false) -> Bool {
     let utf8 = text.utf8
     guard utf8.count == length else { return false }
+    if let result = utf8.withContiguousStorageIfAvailable({ isHex(buffer: $0, lowercaseOnly: lowercaseOnly) }) {
+      return result
+    }
     return utf8.allSatisfy { value(of: $0, lowercaseOnly: lowercaseOnly) != nil }
+  }
+
+  static func isHex(buffer: UnsafeBufferPointer<UInt8>, lowercaseOnly: Bool) -> Bool {
+    for byte in buffer where value(of: byte, lowercaseOnly: lowercaseOnly) == nil { return false }
+    return true
   }
 
   static func decode(buffer: UnsafeBufferPointer<UInt8>, lowercaseOnly: Bool) -> [UInt8]? {
