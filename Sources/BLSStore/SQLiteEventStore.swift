@@ -51,6 +51,8 @@ public final class SQLiteEventStore: EventStore, @unchecked Sendable {
   public let openedSchemaVersion: Int64
   /// `true` when the file was written by the reference (TypeScript) BLS and was migrated.
   public let migratedReferenceFile: Bool
+  /// Events another program added while BLS was stopped, whose tags were indexed at open.
+  public let reindexedEvents: Int64
 
   private let committer: GroupCommitter
   /// Checkpoints the WAL in the background (a database file only).
@@ -103,6 +105,7 @@ public final class SQLiteEventStore: EventStore, @unchecked Sendable {
     writerConnection = writer
     openedSchemaVersion = report.fromVersion
     migratedReferenceFile = report.adoptedReferenceFile
+    reindexedEvents = report.reindexedEvents
     if let databasePath {
       storageDescription = "sqlite:\(databasePath)"
       warning = nil

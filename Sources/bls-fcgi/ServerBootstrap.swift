@@ -39,6 +39,9 @@ struct ServerBootstrap {
     }
     if let warning = store.warning { Log.warning(warning) }
     if store.migratedReferenceFile { Log.info("migrated a reference-written events.db to the current schema") }
+    if store.reindexedEvents > 0 {
+      Log.info("indexed the tags of \(store.reindexedEvents) events another program added to events.db")
+    }
     Log.info("configuration: \(configuration.summary)")
     return ServerBootstrap(
       configuration: configuration, store: store,

@@ -54,3 +54,30 @@ struct QueryPlanTests {
     #expect(!plan.contains { $0.hasPrefix("SCAN event_tags") }, "\(name): \(plan)")
   }
 }
+
+@Suite("Indexes: the delete trigger finds an event's tag rows by primary key")
+struct DeleteTriggerPlanTests {
+  @Test("the trigger's DELETE of tag rows searches all four key columns, never a scan")
+  func deleteUsesTheWholeKey() throws {
+    let directory = TemporaryDirectory("plan-delete")
+    defer { directory.remove() }
+    try SQLiteEventStore(dataDirectory: directory.path).close()
+    // The trigger's statement with OLD.* as literals (EXPLAIN does not show trigger programs).
+    let body = Schema.version3[Schema.version3.range(of: "DELETE FROM event_tags")!.lowerBound...]
+    let statement = String(body[..<body.range(of: ";")!.lowerBound])
+      .replacingOccurrences(of: "OLD.tags", with: #"'[["t","a"],["p","b"]]'"#)
+      .replacingOccurrences(of: "OLD.created_at", with: "5")
+      .replacingOccurrences(of: "OLD.id", with: "'x'")
+    #expect(!statement.contains("OLD."))
+    let plan = try withRawDatabase(directory.databasePath) { db in
+      let explain = try db.prepare("EXPLAIN QUERY PLAN " + statement)
+      defer { explain.finalize() }
+      var lines: [String] = []
+      while try explain.step() { lines.append(explain.text(3)) }
+      return lines
+    }
+    #expect(
+      plan.contains("SEARCH event_tags USING PRIMARY KEY (name=? AND value=? AND created_at=? AND event_id=?)"),
+      "\(plan)")
+  }
+}

@@ -4,9 +4,10 @@ import Testing
 
 @testable import BLSStore
 
-/// The writer indexes the tags of the events it stores itself (Schema.version2); the trigger
-/// keeps indexing events that other SQL inserts, and files of version 1 are brought to 2.
-@Suite("Tag index: written by the store, kept by the trigger for other writers")
+/// The writer indexes the tags of the events it stores itself (Schema.version3); events other
+/// programs insert while the store is closed are indexed when it opens; files of versions 1
+/// and 2 are brought to 3.
+@Suite("Tag index: written by the store, caught up at open for other writers")
 struct TagIndexTests {
   static func tagRows(_ path: String, _ id: String) throws -> [String] {
     try withRawDatabase(path) { db in
@@ -29,24 +30,58 @@ struct TagIndexTests {
     #expect(try Self.tagRows(directory.databasePath, event.id) == ["P=key", "t=x", "t=y"])
   }
 
-  @Test("an event inserted by other SQL (an operator's shell) is indexed by the trigger")
-  func otherWritersAreIndexedByTheTrigger() throws {
-    let directory = TemporaryDirectory("tags-trigger")
+  @Test("events another program inserted while the store was closed are indexed when it opens")
+  func otherWritersAreIndexedAtOpen() throws {
+    let directory = TemporaryDirectory("tags-reindex")
     defer { directory.remove() }
-    try SQLiteEventStore(dataDirectory: directory.path).close()
+    let first = try SQLiteEventStore(dataDirectory: directory.path)
+    let ours = Events.make(tags: [["t", "ours"]])
+    _ = try first.store(ours)
+    first.close()
     let id = String(repeating: "ab", count: 32)
+    let broken = String(repeating: "ef", count: 32)
     try withRawDatabase(directory.databasePath) { db in
+      // As the reference BLS (or a script) would: events rows only, one with malformed tags.
       try db.execute(
         """
         INSERT INTO events (id, pubkey, kind, content, tags, created_at, sig, received_at)
         VALUES ('\(id)', '\(Events.alice)', 1, 'typed by hand',
-          '[["t","manual"],["t","manual"],["title","x"],["p","k"]]', 1700000000, '\(String(repeating: "cd", count: 64))', 0)
+          '[["t","manual"],["t","manual"],["title","x"],["p","k"]]', 1700000000, '\(String(repeating: "cd", count: 64))', 0),
+          ('\(broken)', '\(Events.alice)', 1, 'bad tags', '[["t",', 1700000000, '\(String(repeating: "cd", count: 64))', 0)
         """)
     }
-    #expect(try Self.tagRows(directory.databasePath, id) == ["p=k", "t=manual"])
+    #expect(try Self.tagRows(directory.databasePath, id).isEmpty)
     let store = try SQLiteEventStore(dataDirectory: directory.path)
-    defer { store.close() }
+    #expect(store.reindexedEvents == 2)
     #expect(try store.query([NostrFilter(tags: ["t": ["manual"]])]).map(\.id) == [id])
+    #expect(try store.query([NostrFilter(tags: ["t": ["ours"]])]).map(\.id) == [ours.id])
+    // The malformed row is skipped, not an error, and can still be deleted.
+    try withRawDatabase(directory.databasePath) { db in try db.execute("DELETE FROM events WHERE id = '\(broken)'") }
+    store.close()
+    #expect(try Self.tagRows(directory.databasePath, id) == ["p=k", "t=manual"])
+    // Indexed once: the next open finds nothing new.
+    let again = try SQLiteEventStore(dataDirectory: directory.path)
+    defer { again.close() }
+    #expect(again.reindexedEvents == 0)
+  }
+
+  @Test("the writer's own events are never re-indexed at open: it moves the mark in each batch")
+  func writerMovesTheMark() throws {
+    let directory = TemporaryDirectory("tags-mark")
+    defer { directory.remove() }
+    let store = try SQLiteEventStore(dataDirectory: directory.path)
+    for index in 0..<20 { _ = try store.store(Events.make(createdAt: Int64(index), tags: [["t", "m"]])) }
+    store.close()
+    let mark = try withRawDatabase(directory.databasePath) { db in
+      (
+        try db.integer("SELECT value FROM bls_state WHERE key = '\(Schema.indexedThroughKey)'"),
+        try db.integer("SELECT max(rowid) FROM events")
+      )
+    }
+    #expect(mark.0 == mark.1)
+    let reopened = try SQLiteEventStore(dataDirectory: directory.path)
+    defer { reopened.close() }
+    #expect(reopened.reindexedEvents == 0)
   }
 
   @Test("a version-1 file is migrated to the current trigger, its index intact")
@@ -57,13 +92,17 @@ struct TagIndexTests {
     let event = Events.make(tags: [["t", "old"]])
     _ = try store.store(event)
     store.close()
-    // Put the file back to version 1: its trigger, its version number.
+    // Put the file back to version 1: its triggers, its index, no state table, its number.
     try withRawDatabase(directory.databasePath) { db in
-      try db.execute("DROP TRIGGER events_index_tags")
-      let version1Trigger = Schema.version1[
-        Schema.version1.range(of: "CREATE TRIGGER events_index_tags")!.lowerBound...]
-      let end = version1Trigger.range(of: "END;")!.upperBound
-      try db.execute(String(version1Trigger[..<end]))
+      try db.execute("DROP TRIGGER events_unindex; DROP TABLE bls_state")
+      func statement(_ start: String, through end: String) -> String {
+        let from = Schema.version1.range(of: start)!.lowerBound
+        let to = Schema.version1[from...].range(of: end)!.upperBound
+        return String(Schema.version1[from..<to])
+      }
+      try db.execute(statement("CREATE INDEX event_tags_event", through: ";"))
+      try db.execute(statement("CREATE TRIGGER events_index_tags", through: "END;"))
+      try db.execute(statement("CREATE TRIGGER events_unindex", through: "END;"))
       try db.execute("PRAGMA user_version = 1")
     }
     let reopened = try SQLiteEventStore(dataDirectory: directory.path)
@@ -74,8 +113,11 @@ struct TagIndexTests {
     reopened.close()
     try withRawDatabase(directory.databasePath) { db in
       #expect(try db.integer("PRAGMA user_version") == Schema.currentVersion)
-      let sql = try db.texts("SELECT sql FROM sqlite_master WHERE name = 'events_index_tags'")
-      #expect(sql.first?.contains("WHEN NOT EXISTS") == true)
+      // Version 3: no insert trigger, no event_id index; the delete trigger by exact keys.
+      #expect(
+        try db.texts("SELECT name FROM sqlite_master WHERE name IN ('events_index_tags', 'event_tags_event')").isEmpty)
+      let unindex = try db.texts("SELECT sql FROM sqlite_master WHERE name = 'events_unindex'")
+      #expect(unindex.first?.contains("(name, value) IN") == true)
     }
   }
 }

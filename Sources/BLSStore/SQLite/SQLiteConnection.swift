@@ -93,6 +93,9 @@ final class SQLiteConnection {
   /// Rows changed by the last INSERT/UPDATE/DELETE (`sqlite3_changes`).
   var changes: Int { Int(sqlite3_changes(handle)) }
 
+  /// The rowid of the last row inserted into a rowid table (`sqlite3_last_insert_rowid`).
+  var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
+
   /// `false` while a transaction is open (`sqlite3_get_autocommit`).
   var isAutocommit: Bool { sqlite3_get_autocommit(handle) != 0 }
 

@@ -7,6 +7,8 @@ enum SchemaMigrator {
     /// The file had the reference's `events` table and no version: it was written by the
     /// TypeScript BLS.
     var adoptedReferenceFile: Bool
+    /// Events another program inserted while BLS was stopped, whose tags were indexed now.
+    var reindexedEvents: Int64 = 0
   }
 
   /// A file this release must not touch.
@@ -44,7 +46,9 @@ enum SchemaMigrator {
         }
         version += 1
       }
-      return Report(fromVersion: start, toVersion: version, adoptedReferenceFile: adopted)
+      var report = Report(fromVersion: start, toVersion: version, adoptedReferenceFile: adopted)
+      report.reindexedEvents = try reindex(db)
+      return report
     } catch let error as Failure {
       throw error
     } catch let error as SQLiteError {
@@ -52,6 +56,27 @@ enum SchemaMigrator {
     } catch {
       throw .sqlite(SQLiteError(resultCode: 1, message: "\(error)"))
     }
+  }
+
+  /// Indexes the tags of events inserted since the writer last recorded its mark
+  /// (``Schema/reindexSQL``); returns how many there were.
+  private static func reindex(_ db: SQLiteConnection) throws -> Int64 {
+    let pending =
+      try db.integer(
+        """
+        SELECT count(*) FROM events
+          WHERE rowid > (SELECT value FROM bls_state WHERE key = '\(Schema.indexedThroughKey)')
+        """) ?? 0
+    guard pending > 0 else { return 0 }
+    try db.execute("BEGIN IMMEDIATE")
+    do {
+      try db.execute(Schema.reindexSQL)
+      try db.execute("COMMIT")
+    } catch {
+      if !db.isAutocommit { try? db.execute("ROLLBACK") }
+      throw error
+    }
+    return pending
   }
 
   /// At version 0 the file is empty, or the reference's, or someone else's. Returns `true`

@@ -59,10 +59,12 @@ final class EventWriter {
     }
     var results: [Result<StoreOutcome, EventStoreError>] = []
     results.reserveCapacity(events.count)
+    var highestRowID: Int64 = 0
     for event in events {
       do {
         if isolated { try db.cached("SAVEPOINT event").run() }
         let outcome = try store(event, receivedAt: receivedAt)
+        if outcome == .stored { highestRowID = max(highestRowID, db.lastInsertRowID) }
         if isolated { try db.cached("RELEASE event").run() }
         results.append(.success(outcome))
       } catch {
@@ -85,6 +87,8 @@ final class EventWriter {
       }
     }
     do {
+      // Every event this batch inserted has its tags indexed (Schema.version3).
+      if highestRowID > 0 { try db.cached(Schema.advanceMarkSQL).run([.integer(highestRowID)]) }
       try db.cached("COMMIT").run()
     } catch {
       rollback()
@@ -127,9 +131,9 @@ final class EventWriter {
     return .stored
   }
 
-  /// Inserts the event's `event_tags` rows, then the event (whose trigger then finds them and
-  /// does nothing; Schema.version2). Called only for an id not stored yet, so no row can
-  /// point at another event's tags.
+  /// Inserts the event's `event_tags` rows, then the event: the writer is what keeps the tag
+  /// index (Schema.version3). Called only for an id not stored yet, so no row can point at
+  /// another event's tags.
   private func insert(_ event: NostrEvent, receivedAt: Int64, orIgnore: Bool) throws(SQLiteError) {
     for tag in event.tags where Schema.isIndexed(tag) {
       try db.cached(
