@@ -7,6 +7,12 @@ import CFastCGI
   import Darwin
 #endif
 
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
 /// One connection from the web server, with the libfcgi request state that reads and writes
 /// its records. Touched by one worker at a time: the one that claimed it from epoll.
 ///
@@ -54,10 +60,20 @@ final class FastCGIConnection: @unchecked Sendable {
   /// The socket, or -1 once closed.
   var fd: Int32 { request.pointee.ipcFd }
 
-  /// Frees libfcgi's buffers and closes the socket (idempotent).
+  /// Frees libfcgi's buffers and closes the socket at once (idempotent).
+  ///
+  /// Called for connections with no answer just written (idle ones at a stop or a timeout,
+  /// leftovers after a drain): libfcgi's own close (`FCGX_Free(request, 1)`) would shut
+  /// down the write side and wait up to 2 s for the peer to close first — a "lingering
+  /// close" that protects a response just written, which these connections do not have. A
+  /// web server that keeps its connections (Apache with `enablereuse=on`) made each of them
+  /// cost a stop 2 s. (After an answer, `FCGX_Finish_r` closes a connection itself, with
+  /// the linger.)
   func close() {
-    if request.pointee.ipcFd >= 0 {
-      FCGX_Free(request, 1)
+    let fd = request.pointee.ipcFd
+    if fd >= 0 {
+      FCGX_Free(request, 0)
+      closeDescriptor(fd)
       request.pointee.ipcFd = -1
     }
   }

@@ -202,6 +202,21 @@ struct ServeTests {
     #expect(walSize == 0, "the WAL was checkpointed")
   }
 
+  @Test("a stop closes idle connections the web server keeps open at once, not 2 s each")
+  func stopWithKeptConnections() throws {
+    let responder = try ServingResponder("kept")
+    // As Apache's connection pool does: connections that served a request and stay open,
+    // the web server never closing its side.
+    let kept = try (0..<8).map { _ in try responder.connect() }
+    for client in kept {
+      #expect(try client.request(FastCGIClient.request(method: "GET", uri: "/health")).status == 200)
+    }
+    responder.process.signal(SIGTERM)
+    // libfcgi's lingering close waits up to 2 s per connection: 16 s for these eight.
+    #expect(responder.process.waitForExit(seconds: 8) == 0, "not stopped in 8 s: \(responder.process.stderr)")
+    for client in kept { #expect(client.isClosedByPeer()) }
+  }
+
   @Test("--listen HOST:PORT serves FastCGI over TCP")
   func tcpListener() throws {
     let port = TestEnvironment.freePort()
