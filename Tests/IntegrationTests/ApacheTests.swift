@@ -27,13 +27,9 @@ struct ApacheTests {
       if: ApacheInstall.found != nil, "Apache httpd with mod_proxy_fcgi is not installed (apt-get install apache2)"))
   func apacheHost() throws {
     let install = try #require(ApacheInstall.found)
-    let directory = TestEnvironment.temporaryDirectory("apache")
-    defer { try? FileManager.default.removeItem(at: directory) }
-    let socket = directory.appendingPathComponent("bls.sock").path
-    let port = TestEnvironment.freePort()
-    var variables = PaymentCase.environment(profile: "defaults")
-    variables["DATA_DIR"] = directory.path
-    let environment = TestEnvironment.childEnvironment(variables)
+    let fixture = HostFixture("apache")
+    defer { fixture.remove() }
+    let (directory, socket, port, environment) = (fixture.directory, fixture.socket, fixture.port, fixture.environment)
     // As root, Apache's children run as `User`, so the socket's group must be theirs.
     let account = geteuid() == 0 ? ApacheInstall.unprivilegedAccount : nil
     func startResponder(_ name: String) throws -> ChildProcess {

@@ -10,13 +10,9 @@ import Testing
 struct SharedHostTests {
   @Test("the contract through a host-style nginx and a spawn-fcgi responder")
   func sharedHost() throws {
-    let directory = TestEnvironment.temporaryDirectory("shared")
-    defer { try? FileManager.default.removeItem(at: directory) }
-    let socket = directory.appendingPathComponent("bls.sock").path
-    let port = TestEnvironment.freePort()
-    var variables = PaymentCase.environment(profile: "defaults")
-    variables["DATA_DIR"] = directory.path
-    let environment = TestEnvironment.childEnvironment(variables)
+    let fixture = HostFixture("shared")
+    defer { fixture.remove() }
+    let (directory, socket, port, environment) = (fixture.directory, fixture.socket, fixture.port, fixture.environment)
 
     let responder = try ChildProcess(
       "/usr/bin/spawn-fcgi",
