@@ -7,12 +7,6 @@ import CFastCGI
   import Darwin
 #endif
 
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
-
 /// One connection from the web server, with the libfcgi request state that reads and writes
 /// its records. Touched by one worker at a time: the one that claimed it from epoll.
 ///
@@ -133,8 +127,17 @@ final class FastCGIConnection: @unchecked Sendable {
       }
       if written != bytes.count { keep = false }
     }
-    if !keep || closeAfter { request.pointee.keepConnection = 0 }
+    if !keep { request.pointee.keepConnection = 0 }
+    let webServerKeeps = request.pointee.keepConnection != 0
     FCGX_Finish_r(request)
+    if closeAfter && webServerKeeps {
+      // Our decision (a stop), on a connection the web server meant to keep: it sends nothing
+      // until it has this answer, so nothing unread can turn the close into a reset, and
+      // libfcgi's lingering close (up to 2 s waiting for the peer, one connection after
+      // another) is not needed.
+      close()
+      return false
+    }
     return request.pointee.ipcFd >= 0
   }
 

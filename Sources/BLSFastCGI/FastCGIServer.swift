@@ -161,6 +161,7 @@ public final class FastCGIServer: @unchecked Sendable {
       if ready < 0 {
         if errno == EINTR { continue }
         Self.log("epoll_wait failed: \(lastErrorText())")
+        finishDeferred()
         return
       }
       if ready == 1 {

@@ -65,6 +65,33 @@ struct TagIndexTests {
     #expect(again.reindexedEvents == 0)
   }
 
+  @Test("a row that reuses a deleted row's number is indexed too (the delete lowers the mark)")
+  func reusedRowIDIsIndexed() throws {
+    let directory = TemporaryDirectory("tags-reuse")
+    defer { directory.remove() }
+    let store = try SQLiteEventStore(dataDirectory: directory.path)
+    for index in 0..<3 { _ = try store.store(Events.make(createdAt: Int64(index), tags: [["t", "first"]])) }
+    store.close()
+    let id = String(repeating: "ce", count: 32)
+    let rowids = try withRawDatabase(directory.databasePath) { db in
+      let top = try db.integer("SELECT max(rowid) FROM events")
+      // Another program replaces the newest row: SQLite gives the new row the same number.
+      try db.execute(
+        """
+        DELETE FROM events WHERE rowid = \(top ?? 0);
+        INSERT INTO events (id, pubkey, kind, content, tags, created_at, sig, received_at)
+        VALUES ('\(id)', '\(Events.alice)', 1, 'reused', '[["t","reused"]]', 1700000000,
+          '\(String(repeating: "cd", count: 64))', 0)
+        """)
+      return (top, try db.integer("SELECT rowid FROM events WHERE id = '\(id)'"))
+    }
+    #expect(rowids.0 == rowids.1, "the test needs SQLite to reuse the number")
+    let reopened = try SQLiteEventStore(dataDirectory: directory.path)
+    defer { reopened.close() }
+    #expect(reopened.reindexedEvents == 1)
+    #expect(try reopened.query([NostrFilter(tags: ["t": ["reused"]])]).map(\.id) == [id])
+  }
+
   @Test("the writer's own events are never re-indexed at open: it moves the mark in each batch")
   func writerMovesTheMark() throws {
     let directory = TemporaryDirectory("tags-mark")

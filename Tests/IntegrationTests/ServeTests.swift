@@ -217,6 +217,26 @@ struct ServeTests {
     for client in kept { #expect(client.isClosedByPeer()) }
   }
 
+  @Test("a stop answers payments in flight on kept connections at once, not 2 s each")
+  func stopWithPaymentsInFlight() throws {
+    let responder = try ServingResponder("inflight")
+    let payment = FastCGIClient.request(method: "POST", uri: "/handle-payment", body: Self.acceptedPayment.body)
+    let clients = try (0..<24).map { _ in try responder.connect() }
+    // Kept connections (FCGI_KEEP_CONN) whose client never closes first, as a web server's
+    // pool: every answer written after the stop began used to linger 2 s on its connection.
+    for client in clients { try client.send(payment) }
+    let stopped = Date()
+    responder.process.signal(SIGTERM)
+    for client in clients {
+      let answer = try client.readResponse()
+      #expect(answer.status == 200, "\(answer.text)")
+    }
+    // One after another, 2 s each, they took 40 s and more.
+    let answered = Date().timeIntervalSince(stopped)
+    #expect(answered < 8, "the answers took \(answered) s after the stop")
+    #expect(responder.process.waitForExit(seconds: 8) == 0, "not stopped in 8 s: \(responder.process.stderr)")
+  }
+
   @Test("--listen HOST:PORT serves FastCGI over TCP")
   func tcpListener() throws {
     let port = TestEnvironment.freePort()

@@ -133,7 +133,9 @@ enum Schema {
   ///   search on all four columns), computed from its tags (deletes are rare: a replaced
   ///   event, an operator's `DELETE`).
   /// - `bls_state.tags_indexed_through` is the highest `events` rowid whose tags are indexed;
-  ///   the writer advances it in each batch's transaction. Rows another program inserted
+  ///   the writer advances it in each batch's transaction, and the delete trigger lowers it to
+  ///   the highest rowid left (SQLite gives the next row the highest rowid plus one, so a
+  ///   deleted top row's number is reused, and must count as not yet indexed). Rows another program inserted
   ///   while BLS was stopped (the reference BLS during a rollback, a script) sit above it and
   ///   are indexed when the store next opens (``reindexSQL``). One process owns the database
   ///   while it runs (architecture.md).
@@ -147,6 +149,8 @@ enum Schema {
           \(tagRows(tags: validTags("OLD.tags"), createdAt: "OLD.created_at", id: "OLD.id", distinct: false))));
       DELETE FROM event_addresses
         WHERE pubkey = OLD.pubkey AND kind = OLD.kind AND event_id = OLD.id;
+      UPDATE bls_state SET value = (SELECT coalesce(max(rowid), 0) FROM events)
+        WHERE key = '\(indexedThroughKey)' AND value > (SELECT coalesce(max(rowid), 0) FROM events);
     END;
     CREATE TABLE bls_state (key TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
     INSERT INTO bls_state (key, value)

@@ -20,10 +20,11 @@ import CSQLite
 /// The log restarts from its beginning only once every frame is copied, which a checkpoint
 /// running beside a busy writer never quite reaches. So once a background pass has left at
 /// most a quarter of ``threshold`` (or two commits' worth) uncopied, the writer's next hook
-/// copies those few frames
-/// itself (a short PASSIVE checkpoint on the writer connection; otherwise another background
-/// pass runs), and its next transaction restarts the log: the WAL stays near ``threshold``
-/// pages under any load instead of growing.
+/// copies those few frames itself (a short PASSIVE checkpoint on the writer connection;
+/// otherwise another background pass runs), and its next transaction restarts the log: the WAL stays near ``threshold``
+/// pages instead of growing. Should passes never catch up, the writer copies the rest itself
+/// once the log is four intervals long. (As in SQLite, a reader holding an old snapshot open
+/// keeps the log from restarting until it ends.)
 final class Checkpointer: @unchecked Sendable {
   /// WAL pages after a commit that trigger a checkpoint (SQLite's default interval).
   let threshold: Int32
@@ -66,6 +67,8 @@ final class Checkpointer: @unchecked Sendable {
   /// Called by the writer after each commit with the log's size in pages.
   private func committed(frames: Int32, writer: OpaquePointer?) {
     lock.lock()
+    // A smaller log has restarted since the last pass, which then says nothing about it.
+    if frames < lastFrames { hasPass = false }
     let added = frames >= lastFrames ? frames - lastFrames : frames
     lastFrames = frames
     if frames < threshold || running || requested || stopping {
@@ -74,12 +77,15 @@ final class Checkpointer: @unchecked Sendable {
     }
     // Small enough to copy on the writer: a quarter of the interval, or what two commits add.
     let tailLimit = max(threshold / 4, 2 * added)
-    if hasPass && frames >= backfilled && frames - backfilled <= tailLimit {
+    let caughtUp = hasPass && frames >= backfilled && frames - backfilled <= tailLimit
+    // At four intervals the writer copies whatever is left even so: background passes that
+    // never catch up (a slow disk under sustained load) must not let the log grow unbounded.
+    if caughtUp || Int(frames) >= 4 * Int(threshold) {
       hasPass = false
       tails += 1
       lock.unlock()
-      // Only the few frames committed during the background pass are left to copy; once
-      // they are, the writer's next transaction restarts the log.
+      // Usually only the few frames committed during the background pass are left to copy;
+      // once they are, the writer's next transaction restarts the log.
       sqlite3_wal_checkpoint_v2(writer, nil, SQLITE_CHECKPOINT_PASSIVE, nil, nil)
       return
     }
