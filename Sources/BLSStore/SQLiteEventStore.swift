@@ -53,6 +53,9 @@ public final class SQLiteEventStore: EventStore, @unchecked Sendable {
   public let migratedReferenceFile: Bool
   /// Events another program added while BLS was stopped, whose tags were indexed at open.
   public let reindexedEvents: Int64
+  /// Replaceable or addressable events deleted at open because a newer one holds their
+  /// address (NIP-01): older versions another program kept, or the holder it displaced.
+  public let supersededAtOpen: Int64
 
   private let committer: GroupCommitter
   /// Checkpoints the WAL in the background (a database file only).
@@ -106,6 +109,7 @@ public final class SQLiteEventStore: EventStore, @unchecked Sendable {
     openedSchemaVersion = report.fromVersion
     migratedReferenceFile = report.adoptedReferenceFile
     reindexedEvents = report.reindexedEvents
+    supersededAtOpen = report.supersededEvents
     if let databasePath {
       storageDescription = "sqlite:\(databasePath)"
       warning = nil

@@ -40,7 +40,9 @@ struct ServerBootstrap {
     if let warning = store.warning { Log.warning(warning) }
     if store.migratedReferenceFile { Log.info("migrated a reference-written events.db to the current schema") }
     if store.reindexedEvents > 0 {
-      Log.info("indexed the tags of \(store.reindexedEvents) events another program added to events.db")
+      Log.info(
+        "indexed \(store.reindexedEvents) events another program added to events.db; \(store.supersededAtOpen) replaceable ones deleted as superseded by a newer one (NIP-01)"
+      )
     }
     Log.info("configuration: \(configuration.summary)")
     return ServerBootstrap(

@@ -92,6 +92,41 @@ struct TagIndexTests {
     #expect(try reopened.query([NostrFilter(tags: ["t": ["reused"]])]).map(\.id) == [id])
   }
 
+  @Test("replaceable events another program added: the newest per address is kept at open")
+  func otherWritersReplaceablesAreReconciled() throws {
+    let directory = TemporaryDirectory("tags-addresses")
+    defer { directory.remove() }
+    let store = try SQLiteEventStore(dataDirectory: directory.path)
+    let stored = Events.make(createdAt: 100, kind: 0, content: "ours")
+    let article = Events.make(createdAt: 100, kind: 30023, tags: [["d", "post"]], content: "ours")
+    _ = try store.store(stored)
+    _ = try store.store(article)
+    store.close()
+    // As the reference BLS kept them: every kind-0 version, and an addressable one.
+    let newer = Events.make(createdAt: 200, kind: 0, content: "newer, theirs")
+    let older = Events.make(createdAt: 50, kind: 0, content: "older, theirs")
+    let olderArticle = Events.make(createdAt: 90, kind: 30023, tags: [["d", "post"]], content: "older article")
+    try withRawDatabase(directory.databasePath) { db in
+      for event in [newer, older, olderArticle] {
+        try db.execute(
+          """
+          INSERT INTO events (id, pubkey, kind, content, tags, created_at, sig, received_at)
+          VALUES ('\(event.id)', '\(event.pubkey)', \(event.kind), '\(event.content)', '\(EventRow.tagsJSON(event.tags))',
+            \(event.createdAt), '\(event.sig)', 0)
+          """)
+      }
+    }
+    let reopened = try SQLiteEventStore(dataDirectory: directory.path)
+    defer { reopened.close() }
+    #expect(reopened.reindexedEvents == 3)
+    #expect(reopened.supersededAtOpen == 3)
+    #expect(try reopened.query([NostrFilter(kinds: [0])]).map(\.id) == [newer.id])
+    #expect(try reopened.query([NostrFilter(kinds: [30023])]).map(\.id) == [article.id])
+    // The address now knows its holder: an event older than it is not stored.
+    #expect(try reopened.store(Events.make(createdAt: 150, kind: 0)) == .superseded)
+    #expect(try reopened.store(Events.make(createdAt: 95, kind: 30023, tags: [["d", "post"]])) == .superseded)
+  }
+
   @Test("the writer's own events are never re-indexed at open: it moves the mark in each batch")
   func writerMovesTheMark() throws {
     let directory = TemporaryDirectory("tags-mark")

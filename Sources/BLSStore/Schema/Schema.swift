@@ -174,6 +174,39 @@ enum Schema {
     UPDATE bls_state SET value = (SELECT coalesce(max(rowid), 0) FROM events) WHERE key = '\(indexedThroughKey)';
     """
 
+  /// Keeps one event per replaceable or addressable address among the events above the mark
+  /// (another program's, which did not maintain `event_addresses`) and each address's holder:
+  /// the newest, ties to the lowest id (NIP-01, as the writer decides), deleting the others
+  /// and pointing `event_addresses` at the winner. Run at open before ``reindexSQL``, in the
+  /// same transaction; leaves the count of deleted events in `temp.bls_superseded`.
+  static let reconcileAddressesSQL = """
+    CREATE TEMP TABLE bls_addressed AS
+      WITH fresh AS (
+        SELECT e.id, e.pubkey, e.kind, e.created_at,
+          CASE WHEN e.kind BETWEEN 30000 AND 39999 THEN coalesce((
+            SELECT CASE WHEN t.type = 'array' THEN json_extract(t.value, '$[1]') END
+              FROM json_each(\(validTags("e.tags"))) AS t
+              WHERE t.type = 'array' AND CASE WHEN t.type = 'array' THEN json_extract(t.value, '$[0]') END = 'd'
+              ORDER BY t.key LIMIT 1), '')
+          ELSE '' END AS d
+        FROM events AS e
+        WHERE e.rowid > (SELECT value FROM bls_state WHERE key = '\(indexedThroughKey)')
+          AND (e.kind IN (0, 3) OR e.kind BETWEEN 10000 AND 19999 OR e.kind BETWEEN 30000 AND 39999)
+      ), candidates AS (
+        SELECT id, pubkey, kind, d, created_at FROM fresh
+        UNION
+        SELECT e.id, a.pubkey, a.kind, a.d, e.created_at
+          FROM event_addresses AS a JOIN events AS e ON e.id = a.event_id
+          WHERE (a.pubkey, a.kind, a.d) IN (SELECT pubkey, kind, d FROM fresh)
+      )
+      SELECT id, pubkey, kind, d, row_number() OVER (
+          PARTITION BY pubkey, kind, d ORDER BY created_at DESC, id ASC) AS rank
+        FROM candidates;
+    DELETE FROM events WHERE id IN (SELECT id FROM temp.bls_addressed WHERE rank > 1);
+    INSERT OR REPLACE INTO event_addresses (pubkey, kind, d, event_id)
+      SELECT pubkey, kind, d, id FROM temp.bls_addressed WHERE rank = 1;
+    """
+
   /// The writer's statement that advances the mark (``indexedThroughKey``) within a batch.
   static let advanceMarkSQL =
     "UPDATE bls_state SET value = max(value, ?) WHERE key = '\(indexedThroughKey)'"

@@ -9,6 +9,9 @@ enum SchemaMigrator {
     var adoptedReferenceFile: Bool
     /// Events another program inserted while BLS was stopped, whose tags were indexed now.
     var reindexedEvents: Int64 = 0
+    /// Of those, replaceable or addressable events deleted because a newer one holds their
+    /// address (NIP-01), or that displaced an older holder.
+    var supersededEvents: Int64 = 0
   }
 
   /// A file this release must not touch.
@@ -47,7 +50,7 @@ enum SchemaMigrator {
         version += 1
       }
       var report = Report(fromVersion: start, toVersion: version, adoptedReferenceFile: adopted)
-      report.reindexedEvents = try reindex(db)
+      (report.reindexedEvents, report.supersededEvents) = try reindex(db)
       return report
     } catch let error as Failure {
       throw error
@@ -58,25 +61,31 @@ enum SchemaMigrator {
     }
   }
 
-  /// Indexes the tags of events inserted since the writer last recorded its mark
-  /// (``Schema/reindexSQL``); returns how many there were.
-  private static func reindex(_ db: SQLiteConnection) throws -> Int64 {
+  /// Catches up with events inserted since the writer last recorded its mark (another
+  /// program's, while BLS was stopped): one event per replaceable address
+  /// (``Schema/reconcileAddressesSQL``), then their tags (``Schema/reindexSQL``). Returns
+  /// how many events there were and how many were deleted as superseded.
+  private static func reindex(_ db: SQLiteConnection) throws -> (events: Int64, superseded: Int64) {
     let pending =
       try db.integer(
         """
         SELECT count(*) FROM events
           WHERE rowid > (SELECT value FROM bls_state WHERE key = '\(Schema.indexedThroughKey)')
         """) ?? 0
-    guard pending > 0 else { return 0 }
+    guard pending > 0 else { return (0, 0) }
     try db.execute("BEGIN IMMEDIATE")
     do {
+      try db.execute(Schema.reconcileAddressesSQL)
+      let superseded = try db.integer("SELECT count(*) FROM temp.bls_addressed WHERE rank > 1") ?? 0
+      try db.execute("DROP TABLE temp.bls_addressed")
       try db.execute(Schema.reindexSQL)
       try db.execute("COMMIT")
+      return (pending, superseded)
     } catch {
       if !db.isAutocommit { try? db.execute("ROLLBACK") }
+      try? db.execute("DROP TABLE IF EXISTS temp.bls_addressed")
       throw error
     }
-    return pending
   }
 
   /// At version 0 the file is empty, or the reference's, or someone else's. Returns `true`
