@@ -47,13 +47,16 @@ let package = Package(
         .product(name: "ExtrasBase64", package: "swift-extras-base64"),
       ]),
 
+    // POSIX threads, locks and a blocking queue, shared by the adapters (no Foundation).
+    .target(name: "Threads"),
+
     // Adapters.
-    .target(name: "BLSStore", dependencies: ["Nostr", "JSON", "CSQLite"]),
-    .target(name: "BLSFastCGI", dependencies: ["BLSApp", "CFastCGI"]),
+    .target(name: "BLSStore", dependencies: ["Nostr", "JSON", "CSQLite", "Threads"]),
+    .target(name: "BLSFastCGI", dependencies: ["BLSApp", "CFastCGI", "Threads"]),
     .executableTarget(
       name: "bls-fcgi",
       dependencies: [
-        "BLSApp", "BLSStore", "BLSFastCGI", "TOON", "Nostr", "JSON",
+        "BLSApp", "BLSStore", "BLSFastCGI", "TOON", "Nostr", "JSON", "Threads",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "ExtrasBase64", package: "swift-extras-base64"),
       ]),

@@ -1,5 +1,6 @@
 import BLSApp
 import CFastCGI
+import Threads
 
 #if canImport(Glibc)
   import Glibc

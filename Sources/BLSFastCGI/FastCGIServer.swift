@@ -1,5 +1,6 @@
 import BLSApp
 import CFastCGI
+import Threads
 
 #if canImport(Glibc)
   import Glibc
@@ -126,7 +127,11 @@ public final class FastCGIServer: @unchecked Sendable {
     bls_atomic_store(lastSweep, Self.monotonicMillis())
     var workers: [PosixThread] = []
     for _ in 0..<options.workers {
-      workers.append(try PosixThread { [self] in work() })
+      do {
+        workers.append(try PosixThread { [self] in work() })
+      } catch {
+        throw FastCGIError(code: "thread", message: "worker: \(error)")
+      }
     }
     for worker in workers { worker.join() }
     drain()

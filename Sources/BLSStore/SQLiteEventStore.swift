@@ -1,5 +1,6 @@
 import CSQLite
 import Nostr
+import Threads
 
 /// The durable ``EventStore``: SQLite at `$DATA_DIR/events.db` (contract.md, Storage).
 ///

@@ -1,4 +1,4 @@
-import BLSFastCGI
+import Threads
 
 #if canImport(Glibc)
   import Glibc
@@ -27,7 +27,13 @@ enum ServeSignals {
 
   /// Starts the waiter thread: `action` runs once per stop signal received, with its name.
   static func onStopSignal(_ action: @escaping @Sendable (String) -> Void) throws {
-    let waiter = try SignalWaiterThread(action: action)
+    let waiter = try PosixThread {
+      var set = signalSet()
+      while true {
+        var received: Int32 = 0
+        if sigwait(&set, &received) == 0 { action(name(received)) }
+      }
+    }
     waiter.detach()
   }
 
@@ -46,36 +52,4 @@ enum ServeSignals {
     default: "signal \(signal)"
     }
   }
-}
-
-/// The thread that waits for stop signals.
-private struct SignalWaiterThread {
-  private let thread: pthread_t
-
-  private final class Context {
-    let action: @Sendable (String) -> Void
-    init(_ action: @escaping @Sendable (String) -> Void) { self.action = action }
-  }
-
-  init(action: @escaping @Sendable (String) -> Void) throws {
-    let context = Unmanaged.passRetained(Context(action)).toOpaque()
-    var thread = pthread_t()
-    let status = pthread_create(
-      &thread, nil,
-      { raw in
-        let context = Unmanaged<Context>.fromOpaque(raw!).takeRetainedValue()
-        var set = ServeSignals.signalSet()
-        while true {
-          var received: Int32 = 0
-          if sigwait(&set, &received) == 0 { context.action(ServeSignals.name(received)) }
-        }
-      }, context)
-    guard status == 0 else {
-      Unmanaged<Context>.fromOpaque(context).release()
-      throw FastCGIError(code: "thread", message: "cannot start the signal thread")
-    }
-    self.thread = thread
-  }
-
-  func detach() { pthread_detach(thread) }
 }

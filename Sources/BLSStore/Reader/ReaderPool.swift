@@ -1,4 +1,5 @@
 import Nostr
+import Threads
 
 /// Connections for `event(id:)` and `query(_:)`, one per concurrent reader.
 ///

@@ -86,12 +86,7 @@ enum Schema {
 
     WITH addressed AS (
       SELECT e.id, e.pubkey, e.kind, e.created_at,
-        CASE WHEN e.kind BETWEEN 30000 AND 39999 THEN coalesce((
-          SELECT CASE WHEN t.type = 'array' THEN json_extract(t.value, '$[1]') END
-            FROM json_each(e.tags) AS t
-            WHERE t.type = 'array' AND CASE WHEN t.type = 'array' THEN json_extract(t.value, '$[0]') END = 'd'
-            ORDER BY t.key LIMIT 1), '')
-        ELSE '' END AS d
+        \(addressD(kind: "e.kind", tags: "e.tags")) AS d
       FROM events AS e
       WHERE e.kind IN (0, 3) OR e.kind BETWEEN 10000 AND 19999 OR e.kind BETWEEN 30000 AND 39999
     ), ranked AS (
@@ -160,6 +155,9 @@ enum Schema {
   /// The `bls_state` key of the highest `events` rowid whose tags are in `event_tags`.
   static let indexedThroughKey = "tags_indexed_through"
 
+  /// That mark, as an SQL scalar subquery.
+  static let markSQL = "(SELECT value FROM bls_state WHERE key = '\(indexedThroughKey)')"
+
   /// Indexes the tags of events above the mark (inserted by another program while BLS was
   /// stopped) and moves the mark to the last event; run at open, in one transaction.
   static let reindexSQL = """
@@ -168,7 +166,7 @@ enum Schema {
         tags: validTags("e.tags"), createdAt: "e.created_at", id: "e.id",
         from: """
           (SELECT id, tags, created_at FROM events
-            WHERE rowid > (SELECT value FROM bls_state WHERE key = '\(indexedThroughKey)')) AS e,
+            WHERE rowid > \(markSQL)) AS e,
           """,
         distinct: false));
     UPDATE bls_state SET value = (SELECT coalesce(max(rowid), 0) FROM events) WHERE key = '\(indexedThroughKey)';
@@ -183,14 +181,9 @@ enum Schema {
     CREATE TEMP TABLE bls_addressed AS
       WITH fresh AS (
         SELECT e.id, e.pubkey, e.kind, e.created_at,
-          CASE WHEN e.kind BETWEEN 30000 AND 39999 THEN coalesce((
-            SELECT CASE WHEN t.type = 'array' THEN json_extract(t.value, '$[1]') END
-              FROM json_each(\(validTags("e.tags"))) AS t
-              WHERE t.type = 'array' AND CASE WHEN t.type = 'array' THEN json_extract(t.value, '$[0]') END = 'd'
-              ORDER BY t.key LIMIT 1), '')
-          ELSE '' END AS d
+          \(addressD(kind: "e.kind", tags: validTags("e.tags"))) AS d
         FROM events AS e
-        WHERE e.rowid > (SELECT value FROM bls_state WHERE key = '\(indexedThroughKey)')
+        WHERE e.rowid > \(markSQL)
           AND (e.kind IN (0, 3) OR e.kind BETWEEN 10000 AND 19999 OR e.kind BETWEEN 30000 AND 39999)
       ), candidates AS (
         SELECT id, pubkey, kind, d, created_at FROM fresh
@@ -215,6 +208,20 @@ enum Schema {
   /// malformed tags is skipped, never an error that blocks a delete or the store's start.
   private static func validTags(_ tags: String) -> String {
     "CASE WHEN json_valid(\(tags)) THEN \(tags) ELSE '[]' END"
+  }
+
+  /// The `d` of an event's address, as the writer computes it (``NostrEvent/replacementKey``):
+  /// for an addressable kind the value of its first `d` tag, `""` when it has none; `""` for
+  /// every other kind.
+  private static func addressD(kind: String, tags: String) -> String {
+    """
+    CASE WHEN \(kind) BETWEEN 30000 AND 39999 THEN coalesce((
+          SELECT CASE WHEN t.type = 'array' THEN json_extract(t.value, '$[1]') END
+            FROM json_each(\(tags)) AS t
+            WHERE t.type = 'array' AND CASE WHEN t.type = 'array' THEN json_extract(t.value, '$[0]') END = 'd'
+            ORDER BY t.key LIMIT 1), '')
+        ELSE '' END
+    """
   }
 
   /// Whether a tag gets a row in `event_tags` (the rule of ``tagRows``): its name is one ASCII

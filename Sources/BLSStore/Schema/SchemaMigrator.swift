@@ -70,7 +70,7 @@ enum SchemaMigrator {
       try db.integer(
         """
         SELECT count(*) FROM events
-          WHERE rowid > (SELECT value FROM bls_state WHERE key = '\(Schema.indexedThroughKey)')
+          WHERE rowid > \(Schema.markSQL)
         """) ?? 0
     guard pending > 0 else { return (0, 0) }
     try db.execute("BEGIN IMMEDIATE")

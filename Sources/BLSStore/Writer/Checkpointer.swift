@@ -1,4 +1,5 @@
 import CSQLite
+import Threads
 
 #if canImport(Glibc)
   import Glibc
@@ -52,7 +53,7 @@ final class Checkpointer: @unchecked Sendable {
     // A connection learns the file is in WAL mode on its first read; until then a checkpoint
     // through it does nothing (and reports -1 frames).
     _ = try db.texts("PRAGMA journal_mode")
-    thread = PosixThread { [unowned self] in self.run() }
+    thread = PosixThread.essential { [unowned self] in self.run() }
     sqlite3_wal_hook(
       writer.handle,
       { context, writer, _, frames in

@@ -1,4 +1,5 @@
 import Nostr
+import Threads
 
 #if canImport(Glibc)
   import Glibc
@@ -58,7 +59,7 @@ final class GroupCommitter: @unchecked Sendable {
     self.writer = writer
     self.maxBatch = max(1, maxBatch)
     self.connectionGuard = connectionGuard
-    thread = PosixThread { [unowned self] in self.run() }
+    thread = PosixThread.essential { [unowned self] in self.run() }
   }
 
   /// Queues `event` and blocks until its transaction is durable (or failed).
