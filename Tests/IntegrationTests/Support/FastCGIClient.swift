@@ -14,45 +14,12 @@ final class FastCGIClient {
 
   /// Connects to the unix socket at `path`.
   init(socket path: String, timeoutSeconds: Int = 10) throws {
-    fd = Glibc.socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
-    var timeout = timeval(tv_sec: timeoutSeconds, tv_usec: 0)
-    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-    var address = sockaddr_un()
-    address.sun_family = sa_family_t(AF_UNIX)
-    withUnsafeMutableBytes(of: &address.sun_path) { bytes in
-      for (index, byte) in path.utf8.enumerated() { bytes[index] = byte }
-    }
-    let status = withUnsafePointer(to: &address) {
-      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-        connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
-      }
-    }
-    guard status == 0 else {
-      close(fd)
-      throw HTTPClientError(description: "connect \(path): \(String(cString: strerror(errno)))")
-    }
+    fd = try TestSocket.connect(unixPath: path, timeoutSeconds: timeoutSeconds)
   }
 
   /// Connects to TCP 127.0.0.1:`port`.
   init(tcpPort port: Int, timeoutSeconds: Int = 10) throws {
-    fd = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    var timeout = timeval(tv_sec: timeoutSeconds, tv_usec: 0)
-    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    address.sin_port = in_port_t(UInt16(port).bigEndian)
-    let status = withUnsafePointer(to: &address) {
-      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-        connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-      }
-    }
-    guard status == 0 else {
-      close(fd)
-      throw HTTPClientError(description: "connect 127.0.0.1:\(port): \(String(cString: strerror(errno)))")
-    }
+    fd = try TestSocket.connect(host: "127.0.0.1", port: port, timeoutSeconds: timeoutSeconds)
   }
 
   deinit { shutdown() }

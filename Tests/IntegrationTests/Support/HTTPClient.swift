@@ -22,24 +22,7 @@ final class HTTPConnection {
   private(set) var isClosed = false
 
   init(port: Int, host: String = "127.0.0.1", timeoutSeconds: Int = 10) throws {
-    fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    guard fd >= 0 else { throw HTTPClientError(description: "socket failed") }
-    var timeout = timeval(tv_sec: timeoutSeconds, tv_usec: 0)
-    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_addr.s_addr = inet_addr(host)
-    address.sin_port = in_port_t(UInt16(port).bigEndian)
-    let status = withUnsafePointer(to: &address) {
-      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-        connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-      }
-    }
-    guard status == 0 else {
-      close(fd)
-      throw HTTPClientError(description: "connect to \(host):\(port): \(String(cString: strerror(errno)))")
-    }
+    fd = try TestSocket.connect(host: host, port: port, timeoutSeconds: timeoutSeconds)
   }
 
   deinit { if !isClosed { close(fd) } }
