@@ -134,21 +134,21 @@ private struct Cursor {
   mutating func parseNumber() throws(JSONError) -> JSONNumber {
     let start = index
     if peek == UInt8(ascii: "-") { index += 1 }
-    guard let first = peek, isDigit(first) else { throw fail("invalid number") }
+    guard let first = peek, ASCII.isDigit(first) else { throw fail("invalid number") }
     index += 1
     if first != UInt8(ascii: "0") {
-      while let b = peek, isDigit(b) { index += 1 }
+      while let b = peek, ASCII.isDigit(b) { index += 1 }
     }
     if peek == UInt8(ascii: ".") {
       index += 1
-      guard let b = peek, isDigit(b) else { throw fail("invalid number: digit expected after '.'") }
-      while let b = peek, isDigit(b) { index += 1 }
+      guard let b = peek, ASCII.isDigit(b) else { throw fail("invalid number: digit expected after '.'") }
+      while let b = peek, ASCII.isDigit(b) { index += 1 }
     }
     if peek == UInt8(ascii: "e") || peek == UInt8(ascii: "E") {
       index += 1
       if peek == UInt8(ascii: "+") || peek == UInt8(ascii: "-") { index += 1 }
-      guard let b = peek, isDigit(b) else { throw fail("invalid number: digit expected in exponent") }
-      while let b = peek, isDigit(b) { index += 1 }
+      guard let b = peek, ASCII.isDigit(b) else { throw fail("invalid number: digit expected in exponent") }
+      while let b = peek, ASCII.isDigit(b) { index += 1 }
     }
     return JSONNumber(validatedLiteral: String(decoding: bytes[start..<index], as: UTF8.self))
   }
@@ -241,7 +241,7 @@ private struct Cursor {
     guard index + 4 <= bytes.count else { throw fail("invalid \\u escape") }
     var value: UInt32 = 0
     for _ in 0..<4 {
-      guard let digit = hexValue(bytes[index]) else { throw fail("invalid \\u escape") }
+      guard let digit = ASCII.hexValue(bytes[index]) else { throw fail("invalid \\u escape") }
       value = value << 4 | UInt32(digit)
       index += 1
     }
@@ -252,16 +252,5 @@ private struct Cursor {
   func validateUTF8Scalar() throws(JSONError) -> Int {
     guard let length = utf8SequenceLength(bytes, at: index) else { throw fail("ill-formed UTF-8") }
     return length
-  }
-}
-
-@inline(__always) func isDigit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }
-
-@inline(__always) func hexValue(_ b: UInt8) -> UInt8? {
-  switch b {
-  case 0x30...0x39: b - 0x30
-  case 0x41...0x46: b - 0x41 + 10
-  case 0x61...0x66: b - 0x61 + 10
-  default: nil
   }
 }

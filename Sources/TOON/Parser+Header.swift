@@ -1,3 +1,5 @@
+import JSON
+
 /// Line classification (§5.2) and header syntax (§6).
 extension Parser {
   /// Classifies the content of `line` starting at `start`: key-value line, array or keyed
@@ -74,11 +76,11 @@ extension Parser {
     var length = 0
     if i < end && bytes[i] == UInt8(ascii: "0") {
       i += 1
-      if i < end && isDigit(bytes[i]) {
+      if i < end && ASCII.isDigit(bytes[i]) {
         throw malformed("array length must not have leading zeros (§6)", bracket + 1)
       }
     } else if i < end && bytes[i] >= UInt8(ascii: "1") && bytes[i] <= UInt8(ascii: "9") {
-      while i < end && isDigit(bytes[i]) {
+      while i < end && ASCII.isDigit(bytes[i]) {
         let (times10, o1) = length.multipliedReportingOverflow(by: 10)
         let (sum, o2) = times10.addingReportingOverflow(Int(bytes[i] - 0x30))
         if o1 || o2 {

@@ -75,7 +75,7 @@ extension Parser {
   ) throws(TOONError) {
     var value: UInt32 = 0
     for k in 2..<6 {
-      guard i + k < limit, let digit = hexValue(bytes[i + k]) else {
+      guard i + k < limit, let digit = ASCII.hexValue(bytes[i + k]) else {
         throw fail(.invalidEscape, "\\u must be followed by four hex digits (§7.1)", line, i)
       }
       value = value << 4 | UInt32(digit)
@@ -121,19 +121,19 @@ extension Parser {
   func isNumberToken(_ start: Int, _ end: Int) -> Bool {
     var i = start
     if bytes[i] == UInt8(ascii: "-") { i += 1 }
-    guard i < end, isDigit(bytes[i]) else { return false }
-    if bytes[i] == UInt8(ascii: "0"), i + 1 < end, isDigit(bytes[i + 1]) { return false }
-    while i < end && isDigit(bytes[i]) { i += 1 }
+    guard i < end, ASCII.isDigit(bytes[i]) else { return false }
+    if bytes[i] == UInt8(ascii: "0"), i + 1 < end, ASCII.isDigit(bytes[i + 1]) { return false }
+    while i < end && ASCII.isDigit(bytes[i]) { i += 1 }
     if i < end && bytes[i] == UInt8(ascii: ".") {
       i += 1
-      guard i < end, isDigit(bytes[i]) else { return false }
-      while i < end && isDigit(bytes[i]) { i += 1 }
+      guard i < end, ASCII.isDigit(bytes[i]) else { return false }
+      while i < end && ASCII.isDigit(bytes[i]) { i += 1 }
     }
     if i < end && (bytes[i] | 0x20) == UInt8(ascii: "e") {
       i += 1
       if i < end && (bytes[i] == UInt8(ascii: "+") || bytes[i] == UInt8(ascii: "-")) { i += 1 }
-      guard i < end, isDigit(bytes[i]) else { return false }
-      while i < end && isDigit(bytes[i]) { i += 1 }
+      guard i < end, ASCII.isDigit(bytes[i]) else { return false }
+      while i < end && ASCII.isDigit(bytes[i]) { i += 1 }
     }
     return i == end
   }
@@ -192,16 +192,5 @@ extension Parser {
       i += 1
     }
     return nil
-  }
-}
-
-@inline(__always) func isDigit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }
-
-@inline(__always) func hexValue(_ b: UInt8) -> UInt8? {
-  switch b {
-  case 0x30...0x39: b - 0x30
-  case 0x41...0x46: b - 0x41 + 10
-  case 0x61...0x66: b - 0x61 + 10
-  default: nil
   }
 }

@@ -1,9 +1,11 @@
+import JSON
+
 /// §7.3: keys may be bare only when they match `^[A-Za-z_][A-Za-z0-9_.]*$`.
 func isBareKey(_ key: String) -> Bool {
   var iterator = key.utf8.makeIterator()
   guard let first = iterator.next(), isLetter(first) || first == UInt8(ascii: "_") else { return false }
   while let b = iterator.next() {
-    guard isLetter(b) || isDigit(b) || b == UInt8(ascii: "_") || b == UInt8(ascii: ".") else { return false }
+    guard isLetter(b) || ASCII.isDigit(b) || b == UInt8(ascii: "_") || b == UInt8(ascii: ".") else { return false }
   }
   return true
 }
@@ -34,7 +36,7 @@ private func isNumericLike(_ utf8: String.UTF8View) -> Bool {
   let end = utf8.endIndex
   func digits() -> Bool {
     let start = i
-    while i < end && isDigit(utf8[i]) { i = utf8.index(after: i) }
+    while i < end && ASCII.isDigit(utf8[i]) { i = utf8.index(after: i) }
     return i != start
   }
   if i < end && (utf8[i] == UInt8(ascii: "+") || utf8[i] == UInt8(ascii: "-")) { i = utf8.index(after: i) }
