@@ -67,7 +67,7 @@ let package = Package(
       name: "bls-store-bench", dependencies: ["BLSStore", "Nostr"], path: "bench/store",
       exclude: ["README.md"]),
 
-    // Tests. BLSTestSupport locates ../shared and reads the payment cases for every suite.
+    // Tests. BLSTestSupport locates Tests/Fixtures and reads the payment cases for every suite.
     .target(name: "BLSTestSupport", dependencies: ["JSON"], path: "Tests/BLSTestSupport"),
     .testTarget(name: "JSONTests", dependencies: ["BLSTestSupport", "JSON"]),
     .testTarget(name: "TOONTests", dependencies: ["BLSTestSupport", "TOON", "JSON"]),

@@ -4,7 +4,7 @@
   import Darwin
 #endif
 
-/// Fail-closed checks of `DATA_DIR` before SQLite touches it (contract.md, Storage, beyond):
+/// Fail-closed checks of `DATA_DIR` before SQLite touches it (docs/contract.md, Storage, beyond):
 /// the directory must exist, be a directory, and accept a new file from this user; an existing
 /// `events.db` (and its `-wal`/`-shm`) must be writable.
 enum DataDirectory {

@@ -2,7 +2,7 @@ import CSQLite
 import Nostr
 import Threads
 
-/// The durable ``EventStore``: SQLite at `$DATA_DIR/events.db` (contract.md, Storage).
+/// The durable ``EventStore``: SQLite at `$DATA_DIR/events.db` (docs/contract.md, Storage).
 ///
 /// - Layout: the reference's `events` table column for column, plus an exact tag index and an
 ///   address table (``Schema``), versioned with `PRAGMA user_version`; a reference-written
@@ -70,7 +70,7 @@ public final class SQLiteEventStore: EventStore, @unchecked Sendable {
   /// migrated to the current schema, or a volatile in-memory store for
   /// ``memoryDirectory`` (`":memory:"`).
   ///
-  /// Fails closed (contract.md, Storage): a missing or unwritable directory, an unwritable,
+  /// Fails closed (docs/contract.md, Storage): a missing or unwritable directory, an unwritable,
   /// corrupt or non-SQLite `events.db`, or a schema from a newer release throws
   /// ``StoreOpenError``, whose `description` is the one line to print before exiting 1.
   public convenience init(dataDirectory: String, options: Options = Options()) throws(StoreOpenError) {

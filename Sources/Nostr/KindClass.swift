@@ -9,7 +9,7 @@
 ///
 /// Ephemeral events: NIP-01 says relays are not expected to store them, but the BLS is paid
 /// per event and the reference stores every accepted event (SPSP requests, kind 23194, are
-/// ephemeral and are stored and answered from storage), and contract.md lists no exception;
+/// ephemeral and are stored and answered from storage), and docs/contract.md lists no exception;
 /// so BLS stores them as regular events.
 ///
 /// "Newest" (``NostrEvent/supersedes(_:)``): larger `created_at`; on equal `created_at`, the

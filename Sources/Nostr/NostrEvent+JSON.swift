@@ -8,7 +8,7 @@ extension NostrEvent {
   /// element), `created_at`, `sig`. Messages follow the contract word for word, e.g.
   /// `Invalid event tags[0][1]: must be a string`.
   ///
-  /// Stricter than the reference (contract.md "beyond"), each in the same position:
+  /// Stricter than the reference (docs/contract.md "beyond"), each in the same position:
   /// - hex must be lowercase (NIP-01); uppercase gets its own message;
   /// - `kind` must be in 0…65535 and `created_at` in 0…2^63−1;
   /// - `kind` and `created_at` must be written as integer literals: `1.0` or `1e3` are

@@ -14,7 +14,7 @@ extension PaymentCase {
 
 @Suite("payment-cases.json, in-process")
 struct PaymentCaseTests {
-  @Test("every case answers as contract.md says", arguments: PaymentCase.all)
+  @Test("every case answers as docs/contract.md says", arguments: PaymentCase.all)
   func paymentCase(_ testCase: PaymentCase) throws {
     let configuration = try BLSConfiguration.fromEnvironment(Environment(testCase.environment))
     let store = InMemoryEventStore()

@@ -10,7 +10,7 @@ struct PersistenceTests {
   func vectorsRoundTrip() throws {
     let directory = TemporaryDirectory("vectors")
     defer { directory.remove() }
-    let vectors = try SharedVectors.validEvents()
+    let vectors = try FixtureVectors.validEvents()
     #expect(vectors.count > 50)
 
     let store = try SQLiteEventStore(dataDirectory: directory.path)

@@ -3,7 +3,7 @@ import Testing
 
 @testable import BLSStore
 
-@Suite("NIP-01 replacement rules (contract.md, Storage)")
+@Suite("NIP-01 replacement rules (docs/contract.md, Storage)")
 struct ReplacementTests {
   /// Every event of `pubkey` and `kind` currently stored.
   func stored(_ store: SQLiteEventStore, kind: Int, pubkey: String = Events.alice) throws -> [NostrEvent] {

@@ -46,9 +46,9 @@ enum Events {
   }
 }
 
-/// The shared vectors directory: `$BLS_SHARED_DIR`, else `../shared` next to the repository.
-enum SharedVectors {
-  static var directory: URL { SharedDirectory.url }
+/// The independent vectors in `Tests/Fixtures/vectors` (see ``Fixtures``).
+enum FixtureVectors {
+  static var directory: URL { Fixtures.url }
 
   /// The `valid` events of `vectors/nip01-events.json`, by name.
   static func validEvents() throws -> [(name: String, event: NostrEvent)] {

@@ -8,9 +8,9 @@ public struct PaymentCase: Sendable, CustomStringConvertible {
 
   public static let file: JSONValue = {
     do {
-      return try SharedDirectory.json("vectors/payment-cases.json")
+      return try Fixtures.json("vectors/payment-cases.json")
     } catch {
-      fatalError("cannot read vectors/payment-cases.json under \(SharedDirectory.url.path): \(error)")
+      fatalError("cannot read vectors/payment-cases.json under \(Fixtures.url.path): \(error)")
     }
   }()
   public static let all: [PaymentCase] = file["cases"]!.arrayValue!.map { PaymentCase(json: $0.objectValue!) }
@@ -30,7 +30,7 @@ public struct PaymentCase: Sendable, CustomStringConvertible {
   public var description: String { id }
   public var environment: [String: String] { Self.environment(profile: profile) }
 
-  /// `expect` for contract/beyond cases; for contested ones `preferred` when contract.md states
+  /// `expect` for contract/beyond cases; for contested ones `preferred` when docs/contract.md states
   /// a choice, else any of `acceptable`.
   public var expectations: [JSONObject] {
     if let expect = json["expect"]?.objectValue { return [expect] }

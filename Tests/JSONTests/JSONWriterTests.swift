@@ -1,3 +1,4 @@
+import BLSTestSupport
 import JSON
 import Testing
 
@@ -57,7 +58,7 @@ import Testing
   }
 
   static func nip01Vectors() -> [NIP01Vector] {
-    guard let file = try? SharedFiles.json("vectors/nip01-events.json"), let valid = file["valid"]?.arrayValue
+    guard let file = try? Fixtures.json("vectors/nip01-events.json"), let valid = file["valid"]?.arrayValue
     else { return [] }
     return valid.compactMap { entry in
       guard let event = entry["event"], let canonical = entry["canonical"]?.stringValue,

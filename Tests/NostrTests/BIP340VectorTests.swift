@@ -16,7 +16,7 @@ struct BIP340Vector: Sendable, CustomTestStringConvertible {
   var testDescription: String { "#\(index)\(comment.isEmpty ? "" : " (\(comment))")" }
 
   static let all: [BIP340Vector] = {
-    let text = String(decoding: SharedVectors.data("bip340-test-vectors.csv"), as: UTF8.self)
+    let text = String(decoding: FixtureVectors.data("bip340-test-vectors.csv"), as: UTF8.self)
     return text.split(whereSeparator: \.isNewline).dropFirst().compactMap { line in
       let f = line.split(separator: ",", maxSplits: 7, omittingEmptySubsequences: false).map(String.init)
       guard f.count >= 7, let index = Int(f[0]) else { return nil }

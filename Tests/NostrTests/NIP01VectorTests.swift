@@ -34,7 +34,7 @@ struct NIP01VectorTests {
   }
 
   /// Contested events outside NIP-01's ranges are signed correctly (verify succeeds on the raw
-  /// fields) but ``NostrEvent/init(json:)`` rejects them (contract.md "beyond": kind 0…65535,
+  /// fields) but ``NostrEvent/init(json:)`` rejects them (docs/contract.md "beyond": kind 0…65535,
   /// created_at ≥ 0). 2^53+1 fits in Int64, so we verify what JavaScript could not.
   @Test(
     "contested events: our documented choice",

@@ -18,7 +18,7 @@ struct NIP01Vector: Sendable, CustomTestStringConvertible {
 
   var testDescription: String { "\(name) [\(category)]" }
 
-  static let file = SharedVectors.json("nip01-events.json")
+  static let file = FixtureVectors.json("nip01-events.json")
   static let valid: [NIP01Vector] = load("valid")
   static let invalid: [NIP01Vector] = load("invalid")
 

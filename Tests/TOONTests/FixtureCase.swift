@@ -1,3 +1,4 @@
+import BLSTestSupport
 import JSON
 import TOON
 import Testing
@@ -15,8 +16,8 @@ struct FixtureCase: Sendable, CustomTestStringConvertible {
 
   /// Every case of every file under `toon-fixtures/<category>`.
   static func load(_ category: String) -> [FixtureCase] {
-    SharedFiles.files(in: "toon-fixtures/\(category)").flatMap { path -> [FixtureCase] in
-      guard let file = try? SharedFiles.json(path), let tests = file["tests"]?.arrayValue else { return [] }
+    Fixtures.jsonFiles(in: "toon-fixtures/\(category)").flatMap { path -> [FixtureCase] in
+      guard let file = try? Fixtures.json(path), let tests = file["tests"]?.arrayValue else { return [] }
       let short = String(path.dropFirst("toon-fixtures/".count))
       return tests.map { test in
         FixtureCase(

@@ -1,3 +1,4 @@
+import BLSTestSupport
 import JSON
 import Testing
 
@@ -13,7 +14,7 @@ struct ToonEventVector: Sendable, CustomTestStringConvertible {
 
   /// Every encoding of every entry; `same_as` references are resolved to their text.
   static let all: [ToonEventVector] = {
-    guard let file = try? SharedFiles.json("vectors/toon-events.json"),
+    guard let file = try? Fixtures.json("vectors/toon-events.json"),
       let entries = file["entries"]?.arrayValue
     else { return [] }
     return entries.flatMap { entry -> [ToonEventVector] in

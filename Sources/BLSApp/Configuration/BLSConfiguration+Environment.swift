@@ -2,7 +2,7 @@ import JSON
 import Nostr
 
 extension BLSConfiguration {
-  /// Reads and validates every variable of contract.md § Configuration, in one place.
+  /// Reads and validates every variable of docs/contract.md § Configuration, in one place.
   ///
   /// Aliases, first set wins: `BLS_BASE_PRICE_PER_BYTE` › `RELAY_BASE_PRICE_PER_BYTE` ›
   /// `BASE_PRICE_PER_BYTE`, and `BLS_KIND_OVERRIDES` › `RELAY_KIND_OVERRIDES` ›

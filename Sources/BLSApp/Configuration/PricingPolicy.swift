@@ -1,4 +1,4 @@
-/// How much an event costs (contract.md, POST /handle-payment steps 5–6).
+/// How much an event costs (docs/contract.md, POST /handle-payment steps 5–6).
 ///
 /// Prices are computed in 128 bits: per-byte prices are capped at ``maxPricePerByte`` (10^30)
 /// and events at 2^20 bytes, so `bytes × price` can never overflow.

@@ -2,7 +2,7 @@ import FoundationEssentials
 import JSON
 import Nostr
 
-/// POST /handle-packet (contract.md, **beyond**): the dialect of today's `agent-runtime`
+/// POST /handle-packet (docs/contract.md, **beyond**): the dialect of today's `agent-runtime`
 /// connector (`local-delivery-client.ts`).
 ///
 /// Request `{paymentId, destination, amount, expiresAt, data?, isTransit?}`. Every decision is

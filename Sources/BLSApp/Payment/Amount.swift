@@ -1,6 +1,6 @@
 import JSON
 
-/// The `amount` rule (contract.md step 7, **beyond**): ASCII decimal digits only, no sign,
+/// The `amount` rule (docs/contract.md step 7, **beyond**): ASCII decimal digits only, no sign,
 /// whitespace or `0x` prefix, at most 2^64−1 (ILP amounts are uint64). A JSON number is
 /// accepted when it is such an integer written without fraction or exponent.
 enum Amount {

@@ -3,7 +3,7 @@ import JSON
 import Nostr
 import TOON
 
-/// The decision of contract.md § POST /handle-payment, steps 2–10, shared by both dialects:
+/// The decision of docs/contract.md § POST /handle-payment, steps 2–10, shared by both dialects:
 /// decode, verify, price, store. Pure apart from the ``EventStore`` it is given.
 public struct PaymentDecider: Sendable {
   /// What the caller learns when a payment is accepted.

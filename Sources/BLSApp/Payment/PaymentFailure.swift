@@ -1,6 +1,6 @@
 import Nostr
 
-/// Why a payment was not accepted: one case per rule of contract.md § POST /handle-payment,
+/// Why a payment was not accepted: one case per rule of docs/contract.md § POST /handle-payment,
 /// each with a stable ``code``. ``ILPRejectCode`` maps them to ILP codes, in one place.
 public enum PaymentFailure: Error, Sendable, Equatable {
   /// Step 1: `amount`, `destination` or `data` absent, `null` or empty.

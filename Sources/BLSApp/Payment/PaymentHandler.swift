@@ -1,7 +1,7 @@
 import JSON
 import Nostr
 
-/// POST /handle-payment (contract.md): the reference's dialect.
+/// POST /handle-payment (docs/contract.md): the reference's dialect.
 ///
 /// Accept: HTTP 200 `{"accept":true,"fulfillment":…,"metadata":{"eventId":…,"storedAt":…}}`.
 /// Reject: HTTP 400 (F00, F06) or 500 (T00) `{"accept":false,"code":…,"message":…}`, with
@@ -54,7 +54,7 @@ struct PaymentHandler: Sendable {
   ///
   /// "Missing" follows the reference's JavaScript truthiness (`!field`): absent, `null`, `""`,
   /// `false`, and the number `0` for `destination` and `data`. An `amount` of `0` is present
-  /// (it is an amount, and then too small: F06, as contract.md prefers). `destination` is not
+  /// (it is an amount, and then too small: F06, as docs/contract.md prefers). `destination` is not
   /// otherwise checked (BLS does not route); `data` must be a string. A body that is not a
   /// JSON object has no fields.
   static func fields(_ body: [UInt8]) throws(PaymentFailure) -> (data: String, amount: JSONValue) {

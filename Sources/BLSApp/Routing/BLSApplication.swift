@@ -7,7 +7,7 @@ import Nostr
   import Darwin
 #endif
 
-/// The HTTP contract of contract.md as one pure function from ``HTTPRequest`` to
+/// The HTTP contract of docs/contract.md as one pure function from ``HTTPRequest`` to
 /// ``HTTPResponse``: no sockets, so it is tested in-process. Thread-safe; transports call
 /// ``handle(_:)`` from many worker threads at once.
 ///

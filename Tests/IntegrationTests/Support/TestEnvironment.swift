@@ -2,10 +2,10 @@ import BLSTestSupport
 import Foundation
 import JSON
 
-/// Paths the integration tests need: the repository, `../shared`, the built `bls-fcgi`.
+/// Paths the integration tests need: the repository, the built `bls-fcgi`.
 enum TestEnvironment {
   /// The repository root (the directory holding Package.swift above the tests).
-  static var repositoryRoot: URL { SharedDirectory.repositoryRoot }
+  static var repositoryRoot: URL { Fixtures.repositoryRoot }
 
   /// The `bls-fcgi` executable: `$BLS_FCGI_BINARY`, else the one built beside this test
   /// bundle (`swift build --build-tests` builds both).

@@ -3,14 +3,13 @@ import Foundation
 import JSON
 import Nostr
 
-/// Locates `/work/shared`-style material: `BLS_SHARED_DIR` if set, else `../shared` next to the
-/// repository root found by walking up from this file.
-enum SharedVectors {
+/// The independent vectors in `Tests/Fixtures/vectors` (see ``Fixtures``).
+enum FixtureVectors {
   /// Bytes of `vectors/<name>`; empty when the file is missing (count checks then fail).
-  static func data(_ name: String) -> Data { SharedDirectory.data("vectors/\(name)") }
+  static func data(_ name: String) -> Data { Fixtures.data("vectors/\(name)") }
 
   /// `vectors/<name>` parsed with the project's own JSON parser.
-  static func json(_ name: String) -> JSONValue { (try? SharedDirectory.json("vectors/\(name)")) ?? .null }
+  static func json(_ name: String) -> JSONValue { (try? Fixtures.json("vectors/\(name)")) ?? .null }
 }
 
 extension Array where Element == UInt8 {
