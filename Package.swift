@@ -87,7 +87,7 @@ let package = Package(
       ]),
     .testTarget(name: "BLSStoreTests", dependencies: ["BLSTestSupport", "BLSStore", "Nostr", "JSON"]),
     .testTarget(
-      name: "IntegrationTests", dependencies: ["BLSTestSupport", "BLSApp", "Nostr", "JSON", "BLSFastCGI"]),
+      name: "IntegrationTests", dependencies: ["BLSTestSupport", "BLSApp", "Nostr", "TOON", "JSON", "BLSFastCGI"]),
   ],
   swiftLanguageModes: [.v6]
 )
