@@ -135,7 +135,9 @@ struct ConnectorDouble {
     let authority = rest.prefix { $0 != "/" }
     let prefix = String(rest.dropFirst(authority.count))
     let parts = authority.split(separator: ":")
-    guard parts.count == 2, let port = Int(parts[1]) else { throw HTTPClientError(description: "no port: \(handlerURL)") }
+    guard parts.count == 2, let port = Int(parts[1]) else {
+      throw HTTPClientError(description: "no port: \(handlerURL)")
+    }
     return (String(parts[0]), port, prefix)
   }
 
