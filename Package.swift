@@ -36,14 +36,16 @@ let package = Package(
       name: "CFastCGI", pkgConfig: "fcgi",
       providers: [.apt(["libfcgi-dev"])]),
 
-    // Pure-Swift cores.
+    // Pure-Swift cores. HTTPCore: the HTTP request and response a transport hands an
+    // application and back (no I/O, no dependencies).
+    .target(name: "HTTPCore"),
     .target(name: "JSON"),
     .target(name: "TOON", dependencies: ["JSON"]),
     .target(name: "Nostr", dependencies: ["JSON", "CSecp256k1", "CLibCrypto"]),
     .target(
       name: "BLSApp",
       dependencies: [
-        "JSON", "TOON", "Nostr",
+        "HTTPCore", "JSON", "TOON", "Nostr",
         .product(name: "ExtrasBase64", package: "swift-extras-base64"),
       ]),
 
@@ -52,11 +54,11 @@ let package = Package(
 
     // Adapters.
     .target(name: "BLSStore", dependencies: ["Nostr", "JSON", "CSQLite", "Threads"]),
-    .target(name: "BLSFastCGI", dependencies: ["BLSApp", "CFastCGI", "Threads"]),
+    .target(name: "BLSFastCGI", dependencies: ["HTTPCore", "CFastCGI", "Threads"]),
     .executableTarget(
       name: "bls-fcgi",
       dependencies: [
-        "BLSApp", "BLSStore", "BLSFastCGI", "TOON", "Nostr", "JSON", "Threads",
+        "BLSApp", "BLSStore", "BLSFastCGI", "HTTPCore", "TOON", "Nostr", "JSON", "Threads",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "ExtrasBase64", package: "swift-extras-base64"),
       ]),
@@ -87,7 +89,8 @@ let package = Package(
       ]),
     .testTarget(name: "BLSStoreTests", dependencies: ["BLSTestSupport", "BLSStore", "Nostr", "JSON"]),
     .testTarget(
-      name: "IntegrationTests", dependencies: ["BLSTestSupport", "BLSApp", "Nostr", "TOON", "JSON", "BLSFastCGI"]),
+      name: "IntegrationTests",
+      dependencies: ["BLSTestSupport", "BLSApp", "HTTPCore", "Nostr", "TOON", "JSON", "BLSFastCGI"]),
   ],
   swiftLanguageModes: [.v6]
 )

@@ -1,4 +1,3 @@
-import BLSApp
 import CFastCGI
 
 #if canImport(Glibc)

@@ -1,5 +1,5 @@
-import BLSApp
 import CFastCGI
+import HTTPCore
 
 #if canImport(Glibc)
   import Glibc

@@ -1,4 +1,3 @@
-import BLSApp
 import CFastCGI
 
 #if canImport(Glibc)
@@ -41,7 +40,7 @@ extension FastCGIServer {
     for connection in remaining {
       if Self.hasInput(connection.fd) {
         _ = connection.serveOne(
-          maxBodyBytes: options.maxBodyBytes, handler: handler, payloadTooLarge: payloadTooLarge,
+          maxBodyBytes: options.maxBodyBytes, handler: handler, reject: reject,
           closeAfter: { true })
       }
       discard(connection)

@@ -1,5 +1,5 @@
-import BLSApp
 import CFastCGI
+import HTTPCore
 import Threads
 
 #if canImport(Glibc)
@@ -33,8 +33,6 @@ import Threads
 /// process; libfcgi writes with `write(2)`, so there is no per-call `MSG_NOSIGNAL`). Which
 /// signals stop it is the caller's policy; see `bls-fcgi serve`.
 public final class FastCGIServer: @unchecked Sendable {
-  /// Answers one request at once; called from many threads at once.
-  public typealias Handler = @Sendable (HTTPRequest) -> HTTPResponse
   /// Answers one request at once (returns it), or later (returns `nil`, then calls the
   /// responder exactly once, from any thread); called from many threads at once.
   public typealias DeferredHandler = @Sendable (HTTPRequest, @escaping HTTPResponder) -> HTTPResponse?
@@ -46,7 +44,7 @@ public final class FastCGIServer: @unchecked Sendable {
   let listener: FastCGIListener
   let options: FastCGIServerOptions
   let handler: DeferredHandler
-  let payloadTooLarge: @Sendable (Int) -> HTTPResponse
+  let reject: TransportRejection.Responder
   let epoll: Int32
   private let wakeFD: Int32
   /// Readable when ``completed`` has responses to write (one-shot in epoll).
@@ -69,11 +67,12 @@ public final class FastCGIServer: @unchecked Sendable {
   var acceptPausedUntil: Int64 = 0
 
   /// - Parameters:
-  ///   - payloadTooLarge: the answer to a body over the limit (given the limit).
+  ///   - reject: the answer to a request the transport refuses by itself (a body over the
+  ///     limit, a bad `CONTENT_LENGTH`); the application chooses its shape.
   ///   - handler: answers each request, at once or later.
   public init(
     listener: FastCGIListener, options: FastCGIServerOptions,
-    payloadTooLarge: @escaping @Sendable (Int) -> HTTPResponse = BLSApplication.payloadTooLarge(limit:),
+    reject: @escaping TransportRejection.Responder,
     handler: @escaping DeferredHandler
   ) throws(FastCGIError) {
     let epoll = bls_epoll_create()
@@ -89,7 +88,7 @@ public final class FastCGIServer: @unchecked Sendable {
     self.listener = listener
     self.options = options
     self.handler = handler
-    self.payloadTooLarge = payloadTooLarge
+    self.reject = reject
     self.epoll = epoll
     self.wakeFD = wakeFD
     self.completionFD = completionFD
@@ -97,17 +96,6 @@ public final class FastCGIServer: @unchecked Sendable {
     stopFlag.initialize(to: 0)
     deferred.initialize(to: 0)
     lastSweep.initialize(to: Self.monotonicMillis())
-  }
-
-  /// A server whose handler always answers at once.
-  public convenience init(
-    listener: FastCGIListener, options: FastCGIServerOptions,
-    payloadTooLarge: @escaping @Sendable (Int) -> HTTPResponse = BLSApplication.payloadTooLarge(limit:),
-    handler: @escaping Handler
-  ) throws(FastCGIError) {
-    try self.init(listener: listener, options: options, payloadTooLarge: payloadTooLarge) { request, _ in
-      handler(request)
-    }
   }
 
   deinit {
@@ -193,7 +181,7 @@ public final class FastCGIServer: @unchecked Sendable {
     }
     guard let connection = claimed else { return }
     let open: Bool
-    switch connection.readRequest(maxBodyBytes: options.maxBodyBytes, payloadTooLarge: payloadTooLarge) {
+    switch connection.readRequest(maxBodyBytes: options.maxBodyBytes, reject: reject) {
     case .closed:
       open = false
     case .refusal(let response):

@@ -88,7 +88,7 @@ struct ServeCommand: ParsableCommand {
         fromWebServerAddrs: getenv("FCGI_WEB_SERVER_ADDRS").map { String(cString: $0) }))
     let server = try FastCGIServer(
       listener: listener, options: options,
-      payloadTooLarge: BLSApplication.payloadTooLarge(limit:), handler: application.handle(_:respond:))
+      reject: { BLSApplication.error($0.status, $0.message) }, handler: application.handle(_:respond:))
     try ServeSignals.onStopSignal { name in
       FastCGIServer.log("\(name) received: draining (no new connections; answering requests in flight)")
       server.stop()
