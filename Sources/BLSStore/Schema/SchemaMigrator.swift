@@ -29,14 +29,22 @@ enum SchemaMigrator {
     case sqlite(SQLiteError)
   }
 
-  /// Migrates `db` in one `BEGIN IMMEDIATE` transaction per step.
-  static func migrate(_ db: SQLiteConnection) throws(Failure) -> Report {
+  /// Migrates `db` in one `BEGIN IMMEDIATE` transaction per step. A reference file takes the
+  /// fast path (``adopt(_:progress:)``, one transaction) unless `stepwise` (tests compare both);
+  /// `progress` hears how it goes.
+  static func migrate(
+    _ db: SQLiteConnection, progress: MigrationProgressHandler? = nil, stepwise: Bool = false
+  ) throws(Failure) -> Report {
     do {
       let start = try db.integer("PRAGMA user_version") ?? 0
       guard start <= Schema.currentVersion else { throw Failure.refused(.newerSchema(start)) }
       var adopted = false
       if start == 0 { adopted = try checkVersionZero(db) }
       var version = start
+      if adopted && !stepwise {
+        try adopt(db, progress: progress)
+        version = Schema.currentVersion
+      }
       while version < Schema.currentVersion {
         try db.execute("BEGIN IMMEDIATE")
         do {

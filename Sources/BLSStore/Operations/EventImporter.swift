@@ -1,0 +1,129 @@
+import JSON
+import Nostr
+import Synchronization
+
+/// Stores events read from NIP-01 JSON lines (`bls-fcgi export`'s format) into a store, for
+/// `bls-fcgi import` (docs/operations.md, Import).
+///
+/// Every line is parsed with the project's JSON parser, read as an event
+/// (``NostrEvent/init(json:)``: lowercase hex, integer fields) and **verified** (NIP-01 id,
+/// BIP-340 signature, ``NostrEvent/verify()``) before it is stored; a line that fails any
+/// check is counted invalid, with its line number and reason, and nothing of it is stored.
+/// Valid events go through the store's writer with the NIP-01 rules (a duplicate id is
+/// skipped, an older replaceable or addressable event is superseded), queued ``chunkSize``
+/// at a time so that the writer commits them in large transactions while the next chunk is
+/// verified.
+public final class EventImporter {
+  /// The longest line accepted, in bytes (1 MiB); a longer line is invalid.
+  public static let maxLineBytes = 1 << 20
+  /// Events queued before waiting for the writer: bounds memory.
+  public static let chunkSize = 4096
+  /// Reasons kept for the summary.
+  public static let keptReasons = 5
+
+  /// Counts so far, and the first few reasons lines were refused.
+  public struct Summary: Sendable, Equatable, CustomStringConvertible {
+    public var lines: Int64 = 0
+    public var stored: Int64 = 0
+    public var duplicate: Int64 = 0
+    public var superseded: Int64 = 0
+    public var invalid: Int64 = 0
+    /// Events the store failed to write (disk full, …): also an error.
+    public var failed: Int64 = 0
+    public var reasons: [String] = []
+
+    /// One line: `imported 10 lines: stored 8, duplicate 1, superseded 0, invalid 1 (line 3: …)`.
+    public var description: String {
+      var line =
+        "imported \(lines) lines: stored \(stored), duplicate \(duplicate), superseded \(superseded), invalid \(invalid)"
+      if failed > 0 { line += ", failed to store \(failed)" }
+      if !reasons.isEmpty {
+        line += " (" + reasons.joined(separator: "; ") + (invalid + failed > Int64(reasons.count) ? "; …" : "") + ")"
+      }
+      return line
+    }
+
+    mutating func note(_ reason: String) {
+      if reasons.count < EventImporter.keptReasons { reasons.append(reason) }
+    }
+  }
+
+  private let store: SQLiteEventStore
+  /// The counts, shared with the writer thread's completions.
+  private final class Counts: Sendable {
+    let summary = Mutex(Summary())
+  }
+  private let counts = Counts()
+  private var pending: [(line: Int64, event: NostrEvent)] = []
+
+  public init(store: SQLiteEventStore) {
+    self.store = store
+    pending.reserveCapacity(Self.chunkSize)
+  }
+
+  /// The counts; final once ``finish()`` has returned and the store is closed (a completion
+  /// of the last transaction may still be counting until then).
+  public var current: Summary { counts.summary.withLock { $0 } }
+
+  /// Takes one line (without its newline). Blank lines are skipped, not counted.
+  public func add(line bytes: some Collection<UInt8>, number: Int64) {
+    if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { return }
+    counts.summary.withLock { $0.lines += 1 }
+    let event: NostrEvent
+    do {
+      event = try NostrEvent(json: try JSONValue.parse(bytes))
+      try event.verify()
+    } catch {
+      refuse(number, "\(error)")
+      return
+    }
+    pending.append((number, event))
+    if pending.count >= Self.chunkSize { flush() }
+  }
+
+  /// A line too long to read (over ``maxLineBytes``): counted invalid.
+  public func addOverlongLine(number: Int64) {
+    counts.summary.withLock { $0.lines += 1 }
+    refuse(number, "longer than \(Self.maxLineBytes) bytes")
+  }
+
+  /// Stores what is queued and waits for the writer.
+  public func finish() { flush() }
+
+  private func refuse(_ number: Int64, _ reason: String) {
+    counts.summary.withLock {
+      $0.invalid += 1
+      $0.note("line \(number): \(reason)")
+    }
+  }
+
+  /// Queues the chunk: all but the last event with a completion, the last one blocking, so
+  /// the writer has the whole chunk queued and this thread waits until it is committed.
+  private func flush() {
+    guard let last = pending.last else { return }
+    for (line, event) in pending.dropLast() {
+      store.store(event) { [counts] result in
+        counts.summary.withLock { Self.count(result, line: line, in: &$0) }
+      }
+    }
+    let result: Result<StoreOutcome, EventStoreError>
+    do {
+      result = .success(try store.store(last.event))
+    } catch {
+      result = .failure(error)
+    }
+    counts.summary.withLock { Self.count(result, line: last.line, in: &$0) }
+    pending.removeAll(keepingCapacity: true)
+  }
+
+  private static func count(_ result: Result<StoreOutcome, EventStoreError>, line: Int64, in summary: inout Summary) {
+    switch result {
+    case .success(.stored): summary.stored += 1
+    case .success(.duplicate): summary.duplicate += 1
+    case .success(.superseded): summary.superseded += 1
+    case .failure(let error):
+      summary.failed += 1
+      summary.note("line \(line): not stored: \(error.message)")
+    }
+  }
+}
