@@ -2,6 +2,12 @@ import JSON
 import Nostr
 import Synchronization
 
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
 /// Stores events read from NIP-01 JSON lines (`bls-fcgi export`'s format) into a store, for
 /// `bls-fcgi import` (docs/operations.md, Import).
 ///
@@ -10,14 +16,15 @@ import Synchronization
 /// BIP-340 signature, ``NostrEvent/verify()``) before it is stored; a line that fails any
 /// check is counted invalid, with its line number and reason, and nothing of it is stored.
 /// Valid events go through the store's writer with the NIP-01 rules (a duplicate id is
-/// skipped, an older replaceable or addressable event is superseded), queued ``chunkSize``
-/// at a time so that the writer commits them in large transactions while the next chunk is
-/// verified.
+/// skipped, an older replaceable or addressable event is superseded), queued without
+/// waiting — the writer commits whatever is queued in one transaction while this thread
+/// verifies the next events — and at most ``maxInFlight`` at a time, which bounds memory.
 public final class EventImporter {
   /// The longest line accepted, in bytes (1 MiB); a longer line is invalid.
   public static let maxLineBytes = 1 << 20
-  /// Events queued before waiting for the writer: bounds memory.
-  public static let chunkSize = 4096
+  /// Most events queued for the writer at once; past it, the reader waits until half have
+  /// been committed.
+  public static let maxInFlight = 8192
   /// Reasons kept for the summary.
   public static let keptReasons = 5
 
@@ -52,17 +59,16 @@ public final class EventImporter {
   /// The counts, shared with the writer thread's completions.
   private final class Counts: Sendable {
     let summary = Mutex(Summary())
+    /// Events queued whose outcome has not come back.
+    let inFlight = Atomic<Int>(0)
   }
   private let counts = Counts()
-  private var pending: [(line: Int64, event: NostrEvent)] = []
 
   public init(store: SQLiteEventStore) {
     self.store = store
-    pending.reserveCapacity(Self.chunkSize)
   }
 
-  /// The counts; final once ``finish()`` has returned and the store is closed (a completion
-  /// of the last transaction may still be counting until then).
+  /// The counts; final once ``finish()`` has returned.
   public var current: Summary { counts.summary.withLock { $0 } }
 
   /// Takes one line (without its newline). Blank lines are skipped, not counted.
@@ -77,8 +83,12 @@ public final class EventImporter {
       refuse(number, "\(error)")
       return
     }
-    pending.append((number, event))
-    if pending.count >= Self.chunkSize { flush() }
+    counts.inFlight.add(1, ordering: .relaxed)
+    store.store(event) { [counts] result in
+      counts.summary.withLock { Self.count(result, line: number, in: &$0) }
+      counts.inFlight.subtract(1, ordering: .releasing)
+    }
+    if counts.inFlight.load(ordering: .relaxed) >= Self.maxInFlight { waitUntilInFlight(atMost: Self.maxInFlight / 2) }
   }
 
   /// A line too long to read (over ``maxLineBytes``): counted invalid.
@@ -87,33 +97,20 @@ public final class EventImporter {
     refuse(number, "longer than \(Self.maxLineBytes) bytes")
   }
 
-  /// Stores what is queued and waits for the writer.
-  public func finish() { flush() }
+  /// Waits until every queued event's outcome is counted.
+  public func finish() { waitUntilInFlight(atMost: 0) }
+
+  /// Polls (every 0.2 ms) until the writer has answered all but `limit` of the queued events:
+  /// the writer needs milliseconds per transaction, so the poll costs nothing measurable.
+  private func waitUntilInFlight(atMost limit: Int) {
+    while counts.inFlight.load(ordering: .acquiring) > limit { usleep(200) }
+  }
 
   private func refuse(_ number: Int64, _ reason: String) {
     counts.summary.withLock {
       $0.invalid += 1
       $0.note("line \(number): \(reason)")
     }
-  }
-
-  /// Queues the chunk: all but the last event with a completion, the last one blocking, so
-  /// the writer has the whole chunk queued and this thread waits until it is committed.
-  private func flush() {
-    guard let last = pending.last else { return }
-    for (line, event) in pending.dropLast() {
-      store.store(event) { [counts] result in
-        counts.summary.withLock { Self.count(result, line: line, in: &$0) }
-      }
-    }
-    let result: Result<StoreOutcome, EventStoreError>
-    do {
-      result = .success(try store.store(last.event))
-    } catch {
-      result = .failure(error)
-    }
-    counts.summary.withLock { Self.count(result, line: last.line, in: &$0) }
-    pending.removeAll(keepingCapacity: true)
   }
 
   private static func count(_ result: Result<StoreOutcome, EventStoreError>, line: Int64, in summary: inout Summary) {
