@@ -33,6 +33,7 @@ enum MigrationLog {
     func report(_ state: MigrationProgress) {
       if state.finished {
         progress?.finish(state.rowsDone)
+        if let progress { FastCGIServer.log("migration step \(step) took \(progress.elapsed)") }
         FastCGIServer.log(
           "migration finished in \(total?.elapsed ?? "0.0 s"): \(Progress.grouped(total?.total ?? 0)) rows read, \(Progress.grouped(state.rowsTotal)) kept"
         )
@@ -48,8 +49,9 @@ enum MigrationLog {
       if state.stepNumber != step {
         // One display per step: rows and rate where the step counts rows, else the time.
         progress?.finish(progress?.total ?? 0)
+        let previous = progress.map { " (step \(step) took \($0.elapsed))" } ?? ""
         step = state.stepNumber
-        FastCGIServer.log("migration step \(state.stepNumber)/\(state.stepCount): \(state.step)")
+        FastCGIServer.log("migration step \(state.stepNumber)/\(state.stepCount): \(state.step)\(previous)")
         progress = Progress(
           "migration \(state.stepNumber)/\(state.stepCount) \(state.step)", unit: "rows", total: state.rowsTotal)
       }
