@@ -88,6 +88,8 @@ let package = Package(
         .product(name: "ExtrasBase64", package: "swift-extras-base64"),
       ]),
     .testTarget(name: "BLSStoreTests", dependencies: ["BLSTestSupport", "BLSStore", "Nostr", "JSON"]),
+    // The executable's own logic (progress display, line reader, start-up watch), in-process.
+    .testTarget(name: "BLSCommandTests", dependencies: ["bls-fcgi"]),
     .testTarget(
       name: "IntegrationTests",
       dependencies: ["BLSTestSupport", "BLSApp", "HTTPCore", "Nostr", "TOON", "JSON", "BLSFastCGI"]),
