@@ -99,4 +99,30 @@ struct AdoptionTests {
     try SQLiteEventStore(dataDirectory: directory.path, options: options).close()
     #expect(reports.withLock { $0 } == 0)
   }
+
+  @Test("events another program added are indexed at open with progress reported")
+  func reindexReportsProgress() throws {
+    let directory = TemporaryDirectory("adopt-reindex")
+    defer { directory.remove() }
+    try SQLiteEventStore(dataDirectory: directory.path).close()
+    let added = (0..<5).map { Events.make(createdAt: Int64(100 + $0), tags: [["t", "other"]]) }
+    try withRawDatabase(directory.databasePath) { db throws in
+      for event in added {
+        try db.execute(
+          "INSERT INTO events VALUES ('\(event.id)', '\(event.pubkey)', 1, 'x', '[[\"t\",\"other\"]]', \(event.createdAt), '\(event.sig)', 1)"
+        )
+      }
+    }
+    let reports = Mutex<[MigrationProgress]>([])
+    var options = SQLiteEventStore.Options()
+    options.migrationProgress = { progress in reports.withLock { $0.append(progress) } }
+    let store = try SQLiteEventStore(dataDirectory: directory.path, options: options)
+    defer { store.close() }
+    #expect(store.reindexedEvents == 5)
+    #expect(try store.query([NostrFilter(tags: ["t": ["other"]])]).count == 5)
+    let seen = reports.withLock { $0 }
+    #expect(seen.first?.step == "indexing events another program added")
+    #expect(seen.first?.rowsTotal == 5)
+    #expect(seen.last?.finished == true)
+  }
 }
