@@ -95,6 +95,14 @@ struct OperationsTests {
     #expect(try String(contentsOfFile: destination, encoding: .utf8) == "keep")
     _ = try backup.run(overwrite: true)
     #expect(try withRawDatabase(destination) { db throws in try db.texts("PRAGMA integrity_check") } == ["ok"])
+    do {
+      _ = try DatabaseBackup(source: directory.databasePath, destination: directory.databasePath).run(overwrite: true)
+      Issue.record("a backup over the live database must fail")
+    } catch {
+      #expect(error.message.contains("the live database itself"))
+    }
+    #expect(
+      try withRawDatabase(directory.databasePath) { db throws in try db.texts("PRAGMA integrity_check") } == ["ok"])
     let missing = DatabaseBackup(source: directory.path + "/nope/events.db", destination: directory.path + "/x.db")
     do {
       _ = try missing.run(overwrite: false)

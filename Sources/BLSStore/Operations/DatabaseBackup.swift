@@ -49,6 +49,16 @@ public struct DatabaseBackup: Sendable {
       throw OperationError(
         code: "destination_exists", message: "\(destination) exists; fix: choose another path, or pass --force")
     }
+    if let live = realpath(source, nil) {
+      defer { free(live) }
+      if let target = realpath(destination, nil) {
+        defer { free(target) }
+        if strcmp(live, target) == 0 {
+          throw OperationError(
+            code: "destination_exists", message: "\(destination) is the live database itself; fix: choose another path")
+        }
+      }
+    }
     let temporary = destination + ".tmp"
     for file in [temporary, temporary + "-journal", temporary + "-wal", temporary + "-shm"] { unlink(file) }
     let report: Report

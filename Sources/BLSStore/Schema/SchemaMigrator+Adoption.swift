@@ -19,7 +19,8 @@ extension SchemaMigrator {
   static func adopt(_ db: SQLiteConnection, progress: MigrationProgressHandler?) throws {
     let rows = try db.integer("SELECT count(*) FROM events") ?? 0
     let wasWAL = try db.texts("PRAGMA journal_mode") == ["wal"]
-    if wasWAL { _ = try db.texts("PRAGMA journal_mode = DELETE") }
+    // Refused (another connection has the file open): the WAL is used, which is slower only.
+    if wasWAL { _ = try? db.texts("PRAGMA journal_mode = DELETE") }
     let cache = try db.integer("PRAGMA cache_size") ?? -2000
     try db.execute("PRAGMA cache_size = -\(adoptionCacheKiB)")
     // The big sorts (the tag index, each new index) spill to temporary files instead of
