@@ -1,5 +1,4 @@
 import ArgumentParser
-import BLSFastCGI
 import BLSStore
 
 /// `bls-fcgi backup --to PATH`: an online, consistent copy of `$DATA_DIR/events.db`.
@@ -39,7 +38,7 @@ struct BackupCommand: ParsableCommand {
         progress.update(done)
       }
       progress.finish(lastDone)
-      FastCGIServer.log(
+      Log.info(
         "backup: \(source) → \(to): \(report.events) events, \(report.bytes) bytes, integrity_check ok, in \(progress.elapsed)"
       )
     } catch {

@@ -1,5 +1,4 @@
 import ArgumentParser
-import BLSFastCGI
 import BLSStore
 import JSON
 import Nostr
@@ -64,7 +63,7 @@ struct ExportCommand: ParsableCommand {
       StandardIO.fail("ERROR: export failed after \(written) events: \(error)")
     }
     progress.finish(written)
-    FastCGIServer.log("export: \(written) events from \(path) in \(progress.elapsed)")
+    Log.info("export: \(written) events from \(path) in \(progress.elapsed)")
   }
 
   /// Writes all of `bytes`, or throws (a full disk, a closed pipe).

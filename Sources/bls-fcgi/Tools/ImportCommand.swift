@@ -1,5 +1,4 @@
 import ArgumentParser
-import BLSFastCGI
 import BLSStore
 
 #if canImport(Glibc)
@@ -68,7 +67,7 @@ struct ImportCommand: ParsableCommand {
     store.close()
     progress.finish(reader.number)
     let summary = importer.current
-    FastCGIServer.log("\(summary) in \(progress.elapsed)")
+    Log.info("\(summary) in \(progress.elapsed)")
     if let failure { StandardIO.fail("ERROR: \(failure)") }
     if summary.invalid > 0 || summary.failed > 0 { throw ExitCode(1) }
   }

@@ -1,5 +1,4 @@
 import ArgumentParser
-import BLSFastCGI
 import BLSStore
 
 /// `bls-fcgi migrate`: brings $DATA_DIR/events.db to the current schema, and stops.
@@ -43,6 +42,6 @@ struct MigrateCommand: ParsableCommand {
     if store.reindexedEvents > 0 {
       line += "; indexed \(store.reindexedEvents) events another program added, \(store.supersededAtOpen) superseded"
     }
-    FastCGIServer.log(line)
+    Log.info(line)
   }
 }

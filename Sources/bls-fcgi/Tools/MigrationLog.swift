@@ -1,4 +1,3 @@
-import BLSFastCGI
 import BLSStore
 
 #if canImport(Glibc)
@@ -33,15 +32,15 @@ enum MigrationLog {
     func report(_ state: MigrationProgress) {
       if state.finished {
         progress?.finish(state.rowsDone)
-        if let progress { FastCGIServer.log("migration step \(step) took \(progress.elapsed)") }
-        FastCGIServer.log(
+        if let progress { Log.info("migration step \(step) took \(progress.elapsed)") }
+        Log.info(
           "migration finished in \(total?.elapsed ?? "0.0 s"): \(Progress.grouped(total?.total ?? 0)) rows read, \(Progress.grouped(state.rowsTotal)) kept"
         )
         write("finished")
         return
       }
       if total == nil {
-        FastCGIServer.log(
+        Log.info(
           "migrating events.db (\(Progress.grouped(state.rowsTotal)) rows) to the current schema; the server starts when it is done"
         )
         total = Progress("migration", unit: "rows", total: state.rowsTotal)
@@ -51,7 +50,7 @@ enum MigrationLog {
         progress?.finish(progress?.total ?? 0)
         let previous = progress.map { " (step \(step) took \($0.elapsed))" } ?? ""
         step = state.stepNumber
-        FastCGIServer.log("migration step \(state.stepNumber)/\(state.stepCount): \(state.step)\(previous)")
+        Log.info("migration step \(state.stepNumber)/\(state.stepCount): \(state.step)\(previous)")
         progress = Progress(
           "migration \(state.stepNumber)/\(state.stepCount) \(state.step)", unit: "rows", total: state.rowsTotal)
       }
@@ -60,7 +59,7 @@ enum MigrationLog {
       } else {
         progress?.tick()
       }
-      write("step \(state.stepNumber)/\(state.stepCount) rows \(state.rowsDone) at \(FastCGIServer.monotonicMillis())")
+      write("step \(state.stepNumber)/\(state.stepCount) rows \(state.rowsDone) at \(Progress.now())")
     }
 
     /// Replaces the file's content (write to a temporary file, rename).

@@ -1,4 +1,3 @@
-import BLSFastCGI
 
 #if canImport(Glibc)
   import Glibc
@@ -18,7 +17,7 @@ final class Progress {
   /// The count at which the operation is done, when known.
   var total: Int64?
   private let terminal: Bool
-  private let started = FastCGIServer.monotonicMillis()
+  private let started = Progress.now()
   private var last: Int64
   private var drewBar = false
 
@@ -32,7 +31,7 @@ final class Progress {
 
   /// Reports `done`; draws or logs only when its interval has passed.
   func update(_ done: Int64) {
-    let now = FastCGIServer.monotonicMillis()
+    let now = Progress.now()
     let interval = terminal ? Self.drawIntervalMilliseconds : Self.logIntervalMilliseconds
     guard now - last >= interval else { return }
     last = now
@@ -42,7 +41,7 @@ final class Progress {
   /// Reports work that is not counted (an index being built): the time so far, at the same
   /// intervals as ``update(_:)``.
   func tick() {
-    let now = FastCGIServer.monotonicMillis()
+    let now = Progress.now()
     let interval = terminal ? Self.drawIntervalMilliseconds : Self.logIntervalMilliseconds
     guard now - last >= interval else { return }
     last = now
@@ -51,7 +50,7 @@ final class Progress {
       StandardIO.write("\r\(line)\u{1B}[K", to: 2)
       drewBar = true
     } else {
-      FastCGIServer.log(line)
+      Log.info(line)
     }
   }
 
@@ -59,14 +58,14 @@ final class Progress {
   /// own summary).
   func finish(_ done: Int64) {
     guard terminal, drewBar else { return }
-    emit(done, now: FastCGIServer.monotonicMillis())
+    emit(done, now: Progress.now())
     StandardIO.write("\n", to: 2)
     drewBar = false
   }
 
   /// Time since the operation started, e.g. `12.3 s`.
   var elapsed: String {
-    let tenths = (FastCGIServer.monotonicMillis() - started) / 100
+    let tenths = (Progress.now() - started) / 100
     return "\(tenths / 10).\(tenths % 10) s"
   }
 
@@ -83,7 +82,7 @@ final class Progress {
       StandardIO.write("\r\(bar)\(line)\u{1B}[K", to: 2)
       drewBar = true
     } else {
-      FastCGIServer.log(line)
+      Log.info(line)
     }
   }
 
@@ -104,6 +103,13 @@ final class Progress {
       text += ", ETA \(duration(Int64(Double(total - done) / rate)))"
     }
     return text
+  }
+
+  /// CLOCK_MONOTONIC in milliseconds.
+  static func now() -> Int64 {
+    var time = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &time)
+    return Int64(time.tv_sec) * 1000 + Int64(time.tv_nsec) / 1_000_000
   }
 
   /// `1234567` → `1,234,567`.

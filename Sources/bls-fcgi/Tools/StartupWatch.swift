@@ -1,4 +1,3 @@
-import BLSFastCGI
 
 #if canImport(Glibc)
   import Glibc
@@ -25,14 +24,14 @@ final class StartupWatch {
 
   /// When the responder last showed progress (or the start), re-reading the file.
   func lastProgress() -> Int64 {
-    let now = FastCGIServer.monotonicMillis()
+    let now = Progress.now()
     let current = Self.read(path)
     if current != content {
       content = current
       lastChange = now
       if !announced {
         announced = true
-        FastCGIServer.log("the responder is migrating the database: waiting while it makes progress")
+        Log.info("the responder is migrating the database: waiting while it makes progress")
       }
     }
     return lastChange
