@@ -43,7 +43,7 @@ let package = Package(
     .target(name: "HTTPCore"),
     .target(name: "JSON"),
     .target(name: "TOON", dependencies: ["JSON"]),
-    .target(name: "Nostr", dependencies: ["JSON", "CSecp256k1", "CLibCrypto"]),
+    .target(name: "Nostr", dependencies: ["JSON", "CSecp256k1", "CLibCrypto", "Threads"]),
     .target(
       name: "BLSApp",
       dependencies: [
@@ -69,13 +69,13 @@ let package = Package(
       ]),
 
     // Store proof tools: the crash-test child and the group-commit benchmark.
-    .executableTarget(name: "bls-store-torture", dependencies: ["BLSStore", "Nostr"]),
+    .executableTarget(name: "bls-store-torture", dependencies: ["BLSStore", "Nostr", "Threads"]),
     .executableTarget(
       name: "bls-store-bench", dependencies: ["BLSStore", "Nostr"], path: "bench/store",
       exclude: ["README.md"]),
 
     // Tests. BLSTestSupport locates Tests/Fixtures and reads the payment cases for every suite.
-    .target(name: "BLSTestSupport", dependencies: ["JSON"], path: "Tests/BLSTestSupport"),
+    .target(name: "BLSTestSupport", dependencies: ["JSON", "Nostr"], path: "Tests/BLSTestSupport"),
     .testTarget(name: "JSONTests", dependencies: ["BLSTestSupport", "JSON"]),
     .testTarget(name: "TOONTests", dependencies: ["BLSTestSupport", "TOON", "JSON"]),
     .testTarget(name: "NostrTests", dependencies: ["BLSTestSupport", "Nostr", "JSON"]),
@@ -83,19 +83,20 @@ let package = Package(
       name: "BLSAppTests",
       dependencies: [
         "BLSTestSupport",
-        "BLSApp", "Nostr", "TOON", "JSON",
+        "BLSApp", "Nostr", "TOON", "JSON", "Threads",
         .product(name: "ExtrasBase64", package: "swift-extras-base64"),
       ]),
     .testTarget(
       name: "CLITests",
       dependencies: [
-        "BLSApp", "Nostr", "TOON", "JSON",
+        "BLSTestSupport", "BLSApp", "Nostr", "TOON", "JSON",
         .product(name: "ExtrasBase64", package: "swift-extras-base64"),
       ]),
-    .testTarget(name: "BLSStoreTests", dependencies: ["BLSTestSupport", "BLSStore", "Nostr", "JSON"]),
+    .testTarget(
+      name: "BLSStoreTests", dependencies: ["BLSTestSupport", "BLSStore", "Nostr", "JSON", "Threads"]),
     .testTarget(
       name: "IntegrationTests",
-      dependencies: ["BLSTestSupport", "BLSApp", "HTTPCore", "Nostr", "JSON", "BLSFastCGI"]),
+      dependencies: ["BLSTestSupport", "BLSApp", "HTTPCore", "Nostr", "JSON", "BLSFastCGI", "Threads"]),
   ],
   swiftLanguageModes: [.v6]
 )

@@ -17,7 +17,7 @@ import Threads
 /// already-accepted descriptor, so libfcgi only parses records; which connection a worker
 /// serves next is epoll's choice, and idle kept connections hold no thread.
 final class FastCGIConnection: @unchecked Sendable {
-  /// Who holds the connection; changed only under the server's lock.
+  /// Who holds the connection; read and changed only with the server's ``FastCGIServer/state`` locked.
   enum State {
     /// Waiting in epoll for the web server's next request.
     case idle
