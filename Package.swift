@@ -47,7 +47,7 @@ let package = Package(
     .target(
       name: "BLSApp",
       dependencies: [
-        "HTTPCore", "JSON", "TOON", "Nostr",
+        "HTTPCore", "JSON", "TOON", "Nostr", "Threads",
         .product(name: "ExtrasBase64", package: "swift-extras-base64"),
       ]),
 
