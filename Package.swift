@@ -2,12 +2,15 @@
 import PackageDescription
 
 /// BLS — the Business Logic Server. Targets are split by concern:
-/// C libraries from Debian as system library targets, pure-Swift cores (JSON, TOON, Nostr,
-/// BLSApp) with no I/O, and the adapters (BLSStore over SQLite, BLSFastCGI over libfcgi)
-/// at the edge. `bls-fcgi` is the one executable.
+/// C libraries from Debian as system library targets, pure-Swift cores (HTTPCore, JSON, TOON,
+/// Nostr, BLSApp) with no I/O, shared utilities (Threads, ProcessSupport), and the adapters
+/// (BLSStore over SQLite, BLSFastCGI over libfcgi) at the edge. `bls-fcgi` is the one
+/// executable.
+///
+/// Linux only (Debian 12 is what CI and the image build on): the transport uses epoll and
+/// eventfd, the supervisor prctl(PR_SET_PDEATHSIG), and the code imports Glibc.
 let package = Package(
   name: "bls",
-  platforms: [.macOS(.v14)],
   products: [
     .executable(name: "bls-fcgi", targets: ["bls-fcgi"]),
     .library(name: "TOON", targets: ["TOON"]),

@@ -1,12 +1,7 @@
 import CFastCGI
+import Glibc
 import HTTPCore
 import Threads
-
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
 
 /// One connection from the web server, with the libfcgi request state that reads and writes
 /// its records. Touched by one worker at a time: the one that claimed it from epoll.

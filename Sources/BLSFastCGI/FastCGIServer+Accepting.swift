@@ -1,10 +1,6 @@
 import CLinux
+import Glibc
 import ProcessSupport
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
 
 /// Accepting connections: one worker at a time drains the listen queue (the listener is
 /// registered one-shot), then re-arms it.

@@ -1,10 +1,6 @@
 import CLinux
+import Glibc
 import HTTPCore
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
 
 /// Deferred responses: a handler that answers later hands its response to the completion
 /// queue from whatever thread has it (for BLS: the store's writer, once a batch is durable);

@@ -1,10 +1,6 @@
 import CLinux
+import Glibc
 import ProcessSupport
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
 
 /// Idle connections: timeouts, and the drain after a stop.
 extension FastCGIServer {

@@ -1,13 +1,9 @@
 import CLinux
+import Glibc
 import HTTPCore
 import ProcessSupport
 import Synchronization
 import Threads
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
 
 /// A FastCGI responder: accepts web-server connections on a ``FastCGIListener`` and answers
 /// each request with a handler, on a pool of worker threads.

@@ -1,4 +1,5 @@
 import BLSStore
+import Glibc
 import Nostr
 import Threads
 
@@ -11,9 +12,6 @@ import Threads
 // `stored`, the thread writes the event id and a newline to stdout with one write(2), which a
 // pipe delivers atomically. The parent kills this process with SIGKILL at a random moment and
 // then checks that every id it read is in the database. Exits 2 on any store error.
-#if canImport(Glibc)
-  import Glibc
-#endif
 
 /// Writes `text` to standard error with one write(2).
 func printError(_ text: String) {

@@ -126,7 +126,6 @@ struct ReplacementTests {
   }
 
   @Test("the SQLite store agrees with the Nostr module's in-memory reference store")
-  @available(macOS 15.0, *)
   func agreesWithInMemoryStore() throws {
     let sqlite = try SQLiteEventStore(databasePath: nil)
     defer { sqlite.close() }

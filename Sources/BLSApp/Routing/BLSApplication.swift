@@ -1,12 +1,7 @@
+import Glibc
 import JSON
 import Nostr
 import Threads
-
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
 
 /// The HTTP contract of docs/contract.md as one function from ``HTTPRequest`` to
 /// ``HTTPResponse``: no sockets, so it is tested in-process. Thread-safe; transports call

@@ -1,12 +1,7 @@
 import CSQLite
+import Glibc
 import Synchronization
 import Threads
-
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
 
 /// Copies the write-ahead log back into the database file on a thread and connection of its
 /// own, so the writer never stops committing for a checkpoint.

@@ -1,11 +1,8 @@
+import Glibc
 import Nostr
 import ProcessSupport
 import Synchronization
 import Threads
-
-#if canImport(Glibc)
-  import Glibc
-#endif
 
 /// The single writer: request threads queue events with a completion; one writer thread takes
 /// every event waiting at that moment, commits them in one transaction (one fsync), and runs

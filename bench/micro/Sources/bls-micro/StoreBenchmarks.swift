@@ -1,9 +1,6 @@
 import BLSStore
+import Glibc
 import Nostr
-
-#if canImport(Glibc)
-  import Glibc
-#endif
 
 /// An event store that stores nothing and answers at once: whole-request benchmarks then
 /// time the application alone.
