@@ -2,12 +2,15 @@
 import PackageDescription
 
 /// BLS — the Business Logic Server. Targets are split by concern:
-/// C libraries from Debian as system library targets, pure-Swift cores (JSON, TOON, Nostr,
-/// BLSApp) with no I/O, and the adapters (BLSStore over SQLite, BLSFastCGI over libfcgi)
-/// at the edge. `bls-fcgi` is the one executable.
+/// C libraries from Debian as system library targets, pure-Swift cores (HTTPCore, JSON, TOON,
+/// Nostr, BLSApp) with no I/O, shared utilities (Threads, ProcessSupport), and the adapters
+/// (BLSStore over SQLite, BLSFastCGI over libfcgi) at the edge. `bls-fcgi` is the one
+/// executable.
+///
+/// Linux only (Debian 12 is what CI and the image build on): the transport uses epoll and
+/// eventfd, the supervisor prctl(PR_SET_PDEATHSIG), and the code imports Glibc.
 let package = Package(
   name: "bls",
-  platforms: [.macOS(.v14)],
   products: [
     .executable(name: "bls-fcgi", targets: ["bls-fcgi"]),
     .library(name: "TOON", targets: ["TOON"]),
@@ -43,11 +46,11 @@ let package = Package(
     .target(name: "HTTPCore"),
     .target(name: "JSON"),
     .target(name: "TOON", dependencies: ["JSON"]),
-    .target(name: "Nostr", dependencies: ["JSON", "CSecp256k1", "CLibCrypto"]),
+    .target(name: "Nostr", dependencies: ["JSON", "CSecp256k1", "CLibCrypto", "Threads"]),
     .target(
       name: "BLSApp",
       dependencies: [
-        "HTTPCore", "JSON", "TOON", "Nostr",
+        "HTTPCore", "JSON", "TOON", "Nostr", "Threads",
         .product(name: "ExtrasBase64", package: "swift-extras-base64"),
       ]),
 
@@ -69,13 +72,13 @@ let package = Package(
       ]),
 
     // Store proof tools: the crash-test child and the group-commit benchmark.
-    .executableTarget(name: "bls-store-torture", dependencies: ["BLSStore", "Nostr"]),
+    .executableTarget(name: "bls-store-torture", dependencies: ["BLSStore", "Nostr", "Threads"]),
     .executableTarget(
       name: "bls-store-bench", dependencies: ["BLSStore", "Nostr"], path: "bench/store",
       exclude: ["README.md"]),
 
     // Tests. BLSTestSupport locates Tests/Fixtures and reads the payment cases for every suite.
-    .target(name: "BLSTestSupport", dependencies: ["JSON"], path: "Tests/BLSTestSupport"),
+    .target(name: "BLSTestSupport", dependencies: ["JSON", "Nostr"], path: "Tests/BLSTestSupport"),
     .testTarget(name: "JSONTests", dependencies: ["BLSTestSupport", "JSON"]),
     .testTarget(name: "TOONTests", dependencies: ["BLSTestSupport", "TOON", "JSON"]),
     .testTarget(name: "NostrTests", dependencies: ["BLSTestSupport", "Nostr", "JSON"]),
@@ -83,19 +86,20 @@ let package = Package(
       name: "BLSAppTests",
       dependencies: [
         "BLSTestSupport",
-        "BLSApp", "Nostr", "TOON", "JSON",
+        "BLSApp", "Nostr", "TOON", "JSON", "Threads",
         .product(name: "ExtrasBase64", package: "swift-extras-base64"),
       ]),
     .testTarget(
       name: "CLITests",
       dependencies: [
-        "BLSApp", "Nostr", "TOON", "JSON",
+        "BLSTestSupport", "BLSApp", "Nostr", "TOON", "JSON",
         .product(name: "ExtrasBase64", package: "swift-extras-base64"),
       ]),
-    .testTarget(name: "BLSStoreTests", dependencies: ["BLSTestSupport", "BLSStore", "Nostr", "JSON"]),
+    .testTarget(
+      name: "BLSStoreTests", dependencies: ["BLSTestSupport", "BLSStore", "Nostr", "JSON", "Threads"]),
     .testTarget(
       name: "IntegrationTests",
-      dependencies: ["BLSTestSupport", "BLSApp", "HTTPCore", "Nostr", "TOON", "JSON", "BLSFastCGI"]),
+      dependencies: ["BLSTestSupport", "BLSApp", "HTTPCore", "Nostr", "TOON", "JSON", "BLSFastCGI", "Threads"]),
   ],
   swiftLanguageModes: [.v6]
 )

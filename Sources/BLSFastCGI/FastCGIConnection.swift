@@ -1,12 +1,7 @@
 import CFastCGI
+import Glibc
 import HTTPCore
 import Threads
-
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
 
 /// One connection from the web server, with the libfcgi request state that reads and writes
 /// its records. Touched by one worker at a time: the one that claimed it from epoll.
@@ -17,7 +12,7 @@ import Threads
 /// already-accepted descriptor, so libfcgi only parses records; which connection a worker
 /// serves next is epoll's choice, and idle kept connections hold no thread.
 final class FastCGIConnection: @unchecked Sendable {
-  /// Who holds the connection; changed only under the server's lock.
+  /// Who holds the connection; read and changed only with the server's ``FastCGIServer/state`` locked.
   enum State {
     /// Waiting in epoll for the web server's next request.
     case idle

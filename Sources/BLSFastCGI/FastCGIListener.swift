@@ -1,10 +1,6 @@
 import CFastCGI
+import Glibc
 import ProcessSupport
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
 
 /// The listening socket a ``FastCGIServer`` accepts web-server connections on: a unix socket
 /// it creates, a TCP address (loopback unless told otherwise), or a socket inherited on fd 0

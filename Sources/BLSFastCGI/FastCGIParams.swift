@@ -1,10 +1,5 @@
+import Glibc
 import HTTPCore
-
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
 
 /// The CGI/FastCGI request parameters (`REQUEST_METHOD`, `REQUEST_URI`, `HTTP_*`, …) a web
 /// server sends in `FCGI_PARAMS` (RFC 3875 §4.1), reduced to what an ``HTTPRequest`` needs:

@@ -1,10 +1,6 @@
 import CLinux
+import Glibc
 import ProcessSupport
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
 
 /// Accepting connections: one worker at a time drains the listen queue (the listener is
 /// registered one-shot), then re-arms it.
@@ -13,15 +9,15 @@ extension FastCGIServer {
   /// connection limit or when out of descriptors.
   func acceptAll() {
     guard
-      locked({ () -> Bool in
-        guard listenerOpen && !stopping else { return false }
-        accepting = true
+      state.withLock({ state -> Bool in
+        guard state.listenerOpen && !state.stopping else { return false }
+        state.accepting = true
         return true
       })
     else { return }
     var rearm = true
     while true {
-      if locked({ connections.count }) >= options.maxConnections {
+      if state.withLock({ $0.connections.count }) >= options.maxConnections {
         rearm = false
         break
       }
@@ -36,7 +32,7 @@ extension FastCGIServer {
         case EINTR, ECONNABORTED, EPROTO, ECONNRESET: continue
         default:
           Log.info("accept failed: \(SystemError.errno.reason); pausing for 100 ms")
-          locked { acceptPausedUntil = MonotonicClock.milliseconds() + 100 }
+          state.withLock { $0.acceptPausedUntil = MonotonicClock.milliseconds() + 100 }
           rearm = false
         }
         break
@@ -47,21 +43,21 @@ extension FastCGIServer {
       }
       _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
       configure(fd)
-      let connection = locked { () -> FastCGIConnection in
-        defer { nextToken += 1 }
-        let connection = FastCGIConnection(fd: fd, token: nextToken, now: MonotonicClock.milliseconds())
-        connections[connection.token] = connection
+      let connection = state.withLock { state -> FastCGIConnection in
+        defer { state.nextToken += 1 }
+        let connection = FastCGIConnection(fd: fd, token: state.nextToken, now: MonotonicClock.milliseconds())
+        state.connections[connection.token] = connection
         return connection
       }
       _ = bls_epoll_watch_once(epoll, EPOLL_CTL_ADD, fd, connection.token)
     }
-    let closeNow = locked { () -> Bool in
-      accepting = false
-      if stopping {
-        closeListenerLocked()
+    let closeNow = state.withLock { state -> Bool in
+      state.accepting = false
+      if state.stopping {
+        closeListenerLocked(&state)
         return true
       }
-      listenerArmed = rearm
+      state.listenerArmed = rearm
       return false
     }
     if !closeNow && rearm {
@@ -71,21 +67,21 @@ extension FastCGIServer {
 
   /// Re-arms a paused listener once below the connection limit and past any back-off.
   func resumeAcceptingIfPaused() {
-    let resume = locked { () -> Bool in
-      guard listenerOpen, !listenerArmed, !stopping, !accepting,
-        connections.count < options.maxConnections, MonotonicClock.milliseconds() >= acceptPausedUntil
+    let resume = state.withLock { state -> Bool in
+      guard state.listenerOpen, !state.listenerArmed, !state.stopping, !state.accepting,
+        state.connections.count < options.maxConnections, MonotonicClock.milliseconds() >= state.acceptPausedUntil
       else { return false }
-      listenerArmed = true
+      state.listenerArmed = true
       return true
     }
     if resume { _ = bls_epoll_watch_once(epoll, EPOLL_CTL_MOD, listener.fd, Self.listenerToken) }
   }
 
-  /// Closes the listening socket (and removes its file); caller holds the lock and no worker
-  /// is accepting.
-  func closeListenerLocked() {
-    guard listenerOpen else { return }
-    listenerOpen = false
+  /// Closes the listening socket (and removes its file); called with the state locked, while
+  /// no worker is accepting.
+  func closeListenerLocked(_ state: inout State) {
+    guard state.listenerOpen else { return }
+    state.listenerOpen = false
     _ = bls_epoll_forget(epoll, listener.fd)
     listener.close()
   }

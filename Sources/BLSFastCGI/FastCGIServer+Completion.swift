@@ -1,10 +1,6 @@
 import CLinux
+import Glibc
 import HTTPCore
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
 
 /// Deferred responses: a handler that answers later hands its response to the completion
 /// queue from whatever thread has it (for BLS: the store's writer, once a batch is durable);
@@ -13,9 +9,9 @@ extension FastCGIServer {
   /// Queues the deferred `response` for `connection`; wakes a worker through the completion
   /// eventfd when the queue was empty. Called once per deferred request, from any thread.
   func complete(_ connection: FastCGIConnection, _ response: HTTPResponse) {
-    let first = locked { () -> Bool in
-      completed.append((connection, response))
-      return completed.count == 1
+    let first = state.withLock { state -> Bool in
+      state.completed.append((connection, response))
+      return state.completed.count == 1
     }
     if first {
       var one: UInt64 = 1
@@ -29,9 +25,9 @@ extension FastCGIServer {
   func writeCompleted() {
     var count: UInt64 = 0
     _ = read(completionFD, &count, 8)
-    let batch = locked { () -> [(FastCGIConnection, HTTPResponse)] in
-      defer { completed.removeAll(keepingCapacity: true) }
-      return completed
+    let batch = state.withLock { state -> [(FastCGIConnection, HTTPResponse)] in
+      defer { state.completed.removeAll(keepingCapacity: true) }
+      return state.completed
     }
     _ = bls_epoll_watch_once(epoll, EPOLL_CTL_MOD, completionFD, Self.completionToken)
     for (connection, response) in batch {

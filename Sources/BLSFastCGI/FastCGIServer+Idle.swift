@@ -1,10 +1,6 @@
 import CLinux
+import Glibc
 import ProcessSupport
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
 
 /// Idle connections: timeouts, and the drain after a stop.
 extension FastCGIServer {
@@ -14,14 +10,14 @@ extension FastCGIServer {
   func sweepIfDue() {
     let now = MonotonicClock.milliseconds()
     guard now - lastSweep.load(ordering: .acquiring) >= 1000 else { return }
-    let expired = locked { () -> [FastCGIConnection]? in
+    let expired = state.withLock { state -> [FastCGIConnection]? in
       guard now - lastSweep.load(ordering: .acquiring) >= 1000 else { return nil }
       lastSweep.store(now, ordering: .releasing)
-      let expired = connections.values.filter { connection in
+      let expired = state.connections.values.filter { connection in
         let limit = connection.requestsServed == 0 ? options.ioTimeoutSeconds : options.idleTimeoutSeconds
         return connection.state == .idle && now - connection.idleSince > Int64(limit) * 1000
       }
-      for connection in expired { connections[connection.token] = nil }
+      for connection in expired { state.connections[connection.token] = nil }
       return expired
     }
     guard let expired else { return }
@@ -32,10 +28,10 @@ extension FastCGIServer {
   /// After the workers stopped: answers a request still waiting on an idle connection, closes
   /// the rest.
   func drain() {
-    let remaining = locked { () -> [FastCGIConnection] in
-      defer { connections.removeAll() }
-      closeListenerLocked()
-      return Array(connections.values)
+    let remaining = state.withLock { state -> [FastCGIConnection] in
+      defer { state.connections.removeAll() }
+      closeListenerLocked(&state)
+      return Array(state.connections.values)
     }
     for connection in remaining {
       if Self.hasInput(connection.fd) {

@@ -1,13 +1,9 @@
 import CLinux
+import Glibc
 import HTTPCore
 import ProcessSupport
 import Synchronization
 import Threads
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
 
 /// A FastCGI responder: accepts web-server connections on a ``FastCGIListener`` and answers
 /// each request with a handler, on a pool of worker threads.
@@ -48,24 +44,28 @@ public final class FastCGIServer: @unchecked Sendable {
   let reject: TransportRejection.Responder
   let epoll: Int32
   private let wakeFD: Int32
-  /// Readable when ``completed`` has responses to write (one-shot in epoll).
+  /// Readable when ``State/completed`` has responses to write (one-shot in epoll).
   let completionFD: Int32
   /// Deferred requests not yet answered.
   let deferred = Atomic<Int64>(0)
-  let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
   /// True once ``stop()`` was called; read without the lock on every request.
   private let stopFlag = Atomic<Bool>(false)
   /// When idle connections were last swept (monotonic ms).
   let lastSweep: Atomic<Int64>
-  // Guarded by `mutex`:
-  var connections: [UInt64: FastCGIConnection] = [:]
-  var nextToken: UInt64 = 3
-  var completed: [(FastCGIConnection, HTTPResponse)] = []
-  var stopping = false
-  var listenerOpen = true
-  var listenerArmed = true
-  var accepting = false
-  var acceptPausedUntil: Int64 = 0
+  /// What the workers share, inside its lock.
+  struct State {
+    var connections: [UInt64: FastCGIConnection] = [:]
+    var nextToken: UInt64 = 3
+    /// Deferred responses waiting for a worker to write them.
+    var completed: [(FastCGIConnection, HTTPResponse)] = []
+    var stopping = false
+    var listenerOpen = true
+    var listenerArmed = true
+    var accepting = false
+    var acceptPausedUntil: Int64 = 0
+  }
+
+  let state = Mutex(State())
 
   /// - Parameters:
   ///   - reject: the answer to a request the transport refuses by itself (a body over the
@@ -93,7 +93,6 @@ public final class FastCGIServer: @unchecked Sendable {
     self.epoll = epoll
     self.wakeFD = wakeFD
     self.completionFD = completionFD
-    pthread_mutex_init(mutex, nil)
     lastSweep = Atomic(MonotonicClock.milliseconds())
   }
 
@@ -101,8 +100,6 @@ public final class FastCGIServer: @unchecked Sendable {
     closeDescriptor(epoll)
     closeDescriptor(wakeFD)
     closeDescriptor(completionFD)
-    pthread_mutex_destroy(mutex)
-    mutex.deallocate()
   }
 
   /// Serves until ``stop()``; returns when every received request is answered and every
@@ -124,13 +121,13 @@ public final class FastCGIServer: @unchecked Sendable {
   /// Begins a graceful stop; safe from any thread (not from a signal handler). Closes the
   /// listening socket and every idle connection with no request waiting on it.
   public func stop() {
-    let idle = locked { () -> [FastCGIConnection] in
-      guard !stopping else { return [] }
-      stopping = true
+    let idle = state.withLock { state -> [FastCGIConnection] in
+      guard !state.stopping else { return [] }
+      state.stopping = true
       stopFlag.store(true, ordering: .releasing)
-      if !accepting { closeListenerLocked() }
-      let quiet = connections.values.filter { $0.state == .idle && !Self.hasInput($0.fd) }
-      for connection in quiet { connections[connection.token] = nil }
+      if !state.accepting { closeListenerLocked(&state) }
+      let quiet = state.connections.values.filter { $0.state == .idle && !Self.hasInput($0.fd) }
+      for connection in quiet { state.connections[connection.token] = nil }
       return quiet
     }
     for connection in idle { discard(connection) }
@@ -170,8 +167,8 @@ public final class FastCGIServer: @unchecked Sendable {
   /// Serves one request on the connection `token`, if it is still idle (a sweep or a stop
   /// may have closed it since epoll reported it).
   private func serve(_ token: UInt64) {
-    let claimed = locked { () -> FastCGIConnection? in
-      guard let connection = connections[token], connection.state == .idle else { return nil }
+    let claimed = state.withLock { state -> FastCGIConnection? in
+      guard let connection = state.connections[token], connection.state == .idle else { return nil }
       connection.state = .busy
       return connection
     }
@@ -195,13 +192,13 @@ public final class FastCGIServer: @unchecked Sendable {
   /// After a request: re-arms a connection that stays open, or closes it.
   func release(_ connection: FastCGIConnection, open: Bool) {
     let token = connection.token
-    let keep = locked { () -> Bool in
-      if open && !stopping {
+    let keep = state.withLock { state -> Bool in
+      if open && !state.stopping {
         connection.state = .idle
         connection.idleSince = MonotonicClock.milliseconds()
         return true
       }
-      connections[token] = nil
+      state.connections[token] = nil
       return false
     }
     if keep {
@@ -221,9 +218,4 @@ public final class FastCGIServer: @unchecked Sendable {
     return poll(&entry, 1, 0) > 0 && entry.revents != 0
   }
 
-  func locked<T>(_ body: () -> T) -> T {
-    pthread_mutex_lock(mutex)
-    defer { pthread_mutex_unlock(mutex) }
-    return body()
-  }
 }

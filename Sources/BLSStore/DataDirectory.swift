@@ -1,10 +1,5 @@
+import Glibc
 import ProcessSupport
-
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
 
 /// Fail-closed checks of `DATA_DIR` before SQLite touches it (docs/contract.md, Storage, beyond):
 /// the directory must exist, be a directory, and accept a new file from this user; an existing

@@ -1,5 +1,6 @@
 import CSQLite
 import Nostr
+import Synchronization
 import Threads
 
 /// The durable ``EventStore``: SQLite at `$DATA_DIR/events.db` (docs/contract.md, Storage).
@@ -63,8 +64,7 @@ public final class SQLiteEventStore: EventStore, @unchecked Sendable {
   private let checkpointer: Checkpointer?
   let readers: ReaderPool
   private let writerConnection: SQLiteConnection
-  private let stateLock = ConditionLock()
-  private var closed = false
+  private let closed = Mutex(false)
 
   /// Opens the store for `DATA_DIR`: `$dataDirectory/events.db`, created if absent and
   /// migrated to the current schema, or a volatile in-memory store for
@@ -133,7 +133,7 @@ public final class SQLiteEventStore: EventStore, @unchecked Sendable {
       storageDescription = "memory"
       warning =
         "WARNING: DATA_DIR=:memory: events are kept in memory only and are LOST when the server stops; accepted payments will not be backed by stored events after a restart"
-      let guardLock = ConditionLock()
+      let guardLock = Locked(())
       readers = ReaderPool(source: .shared(writer, guardLock), maxIdle: 0)
       committer = GroupCommitter(
         writer: EventWriter(db: writer), maxBatch: options.maxBatchSize, connectionGuard: guardLock)
@@ -144,14 +144,9 @@ public final class SQLiteEventStore: EventStore, @unchecked Sendable {
 
   // MARK: EventStore
 
-  /// Stores `event` with NIP-01 semantics; returns once the outcome is durable.
-  /// Throws ``EventStoreError`` (`disk_full`, `io`, `closed`, …) when it is not.
-  public func store(_ event: NostrEvent) throws(EventStoreError) -> StoreOutcome {
-    try committer.submit(event)
-  }
-
   /// Queues `event` and returns at once; `completion` runs on the writer thread once the
   /// outcome is durable, together with the rest of its batch, so no thread waits per event.
+  /// Failures are ``EventStoreError`` (`disk_full`, `io`, `closed`, …).
   public func store(_ event: NostrEvent, completion: @escaping StoreCompletion) {
     committer.submit(event, completion: completion)
   }
@@ -181,11 +176,11 @@ public final class SQLiteEventStore: EventStore, @unchecked Sendable {
     return statistics
   }
 
-  /// Graceful shutdown: stops accepting events (later ``store(_:)`` calls throw `closed`),
+  /// Graceful shutdown: stops accepting events (later stores fail with `closed`),
   /// commits everything already queued, checkpoints the WAL into the database file
   /// (`PRAGMA wal_checkpoint(TRUNCATE)`) and closes every connection. Idempotent.
   public func close() {
-    let first = stateLock.withLock {
+    let first = closed.withLock { closed in
       defer { closed = true }
       return !closed
     }

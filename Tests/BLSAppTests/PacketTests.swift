@@ -1,4 +1,5 @@
 import BLSApp
+import BLSTestSupport
 import ExtrasBase64
 import JSON
 import Nostr

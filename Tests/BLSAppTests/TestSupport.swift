@@ -5,6 +5,7 @@ import Foundation
 import JSON
 import Nostr
 import TOON
+import Threads
 
 /// Builders for in-process tests: a configured app over an in-memory store, signed events.
 enum Fixture {
@@ -49,8 +50,8 @@ extension HTTPResponse {
 
 /// A store whose writes always fail, as a full disk does.
 final class FailingStore: EventStore {
-  func store(_ event: NostrEvent) throws(EventStoreError) -> StoreOutcome {
-    throw EventStoreError(code: "disk_full", message: "database or disk is full")
+  func store(_ event: NostrEvent, completion: @escaping StoreCompletion) {
+    completion(.failure(EventStoreError(code: "disk_full", message: "database or disk is full")))
   }
   func event(id: String) throws(EventStoreError) -> NostrEvent? { nil }
   func query(_ filters: [NostrFilter]) throws(EventStoreError) -> [NostrEvent] { [] }
@@ -63,17 +64,13 @@ final class LaterStore: EventStore {
   let inner = InMemoryEventStore()
   let failing: Bool
   init(failing: Bool = false) { self.failing = failing }
-  func store(_ event: NostrEvent) throws(EventStoreError) -> StoreOutcome {
-    if failing { throw EventStoreError(code: "disk_full", message: "database or disk is full") }
-    return try inner.store(event)
-  }
   func store(_ event: NostrEvent, completion: @escaping StoreCompletion) {
     Thread.detachNewThread {
       usleep(1000)
-      do throws(EventStoreError) {
-        completion(.success(try self.store(event)))
-      } catch {
-        completion(.failure(error))
+      if self.failing {
+        completion(.failure(EventStoreError(code: "disk_full", message: "database or disk is full")))
+      } else {
+        self.inner.store(event, completion: completion)
       }
     }
   }

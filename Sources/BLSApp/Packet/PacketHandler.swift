@@ -13,21 +13,8 @@ import Nostr
 struct PacketHandler: Sendable {
   let decider: PaymentDecider
 
-  func handle(_ request: HTTPRequest, now: Int64) -> HTTPResponse {
-    switch check(request, now: now) {
-    case .answer(let response): return response
-    case .store(let event):
-      do throws(PaymentFailure) {
-        _ = try decider.decide(event: event, now: now)
-        return Self.answer(nil)
-      } catch {
-        return Self.answer(error)
-      }
-    }
-  }
-
-  /// ``handle(_:now:)`` without waiting for the store: a decision reached before step 10 is
-  /// returned; otherwise `nil`, and `respond` gets the answer once the event is durable.
+  /// Answers without waiting for the store: a decision reached before step 10 is returned;
+  /// otherwise `nil`, and `respond` gets the answer once the event is durable.
   func handle(_ request: HTTPRequest, now: Int64, respond: @escaping HTTPResponder) -> HTTPResponse? {
     switch check(request, now: now) {
     case .answer(let response): return response

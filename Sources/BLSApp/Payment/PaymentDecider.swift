@@ -33,23 +33,6 @@ public struct PaymentDecider: Sendable {
     self.store = store
   }
 
-  /// Steps 2–10 for `data` (base64 TOON) paid with `amount` (a JSON string or number),
-  /// waiting for the store.
-  public func decide(data: String, amount: JSONValue, now: Int64) throws(PaymentFailure) -> Acceptance {
-    try decide(event: try checkedEvent(data: data, amount: amount), now: now)
-  }
-
-  /// Step 10, waiting for the store: stores an event ``checkedEvent(data:amount:)`` returned.
-  public func decide(event: NostrEvent, now: Int64) throws(PaymentFailure) -> Acceptance {
-    let outcome: StoreOutcome
-    do {
-      outcome = try store.store(event)
-    } catch {
-      throw .storageFailed(error)
-    }
-    return Self.acceptance(event, outcome, now: now)
-  }
-
   /// Step 10 without waiting: stores an event ``checkedEvent(data:amount:)`` returned;
   /// `completion` runs once the event is durable (`nil`: stored, already stored or
   /// superseded — all accepted) or storing failed, on the store's thread

@@ -9,17 +9,8 @@ import Nostr
 struct PaymentHandler: Sendable {
   let decider: PaymentDecider
 
-  func handle(_ request: HTTPRequest, now: Int64) -> HTTPResponse {
-    do throws(PaymentFailure) {
-      let (data, amount) = try Self.fields(request.body)
-      return Self.answer(.success(try decider.decide(data: data, amount: amount, now: now)))
-    } catch {
-      return Self.answer(.failure(error))
-    }
-  }
-
-  /// ``handle(_:now:)`` without waiting for the store: a refusal before step 10 is returned;
-  /// otherwise `nil`, and `respond` gets the answer once the event is durable.
+  /// Answers without waiting for the store: a refusal before step 10 is returned; otherwise
+  /// `nil`, and `respond` gets the answer once the event is durable.
   func handle(_ request: HTTPRequest, now: Int64, respond: @escaping HTTPResponder) -> HTTPResponse? {
     let event: NostrEvent
     do throws(PaymentFailure) {

@@ -1,15 +1,11 @@
+import Glibc
 import JSON
 import Nostr
+import Threads
 
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
-
-/// The HTTP contract of docs/contract.md as one pure function from ``HTTPRequest`` to
+/// The HTTP contract of docs/contract.md as one function from ``HTTPRequest`` to
 /// ``HTTPResponse``: no sockets, so it is tested in-process. Thread-safe; transports call
-/// ``handle(_:)`` from many worker threads at once.
+/// ``handle(_:respond:)`` from many worker threads at once.
 ///
 /// Routes: `GET /health`, `POST /handle-payment`, `POST /handle-packet`. Any other path is a
 /// 404 and a wrong method a 405 (with `Allow`), both JSON in the reject shape.
@@ -41,8 +37,11 @@ public final class BLSApplication: Sendable {
     (healthPrefix, healthSuffix) = Self.healthTemplate(configuration, storage: store.storageDescription)
   }
 
-  /// Answers one request.
-  public func handle(_ request: HTTPRequest) -> HTTPResponse {
+  /// Answers one request without waiting for the store: returns the response when it is
+  /// ready at once (everything but a payment that reaches step 10), else `nil`, and then
+  /// `respond` is called exactly once, from the store's thread, when the payment's event is
+  /// durable. What a server calls so that no thread waits while the disk syncs.
+  public func handle(_ request: HTTPRequest, respond: @escaping HTTPResponder) -> HTTPResponse? {
     switch request.path {
     case "/health":
       guard request.method == "GET" || request.method == "HEAD" else {
@@ -51,26 +50,21 @@ public final class BLSApplication: Sendable {
       return health()
     case "/handle-payment":
       guard request.method == "POST" else { return Self.methodNotAllowed(request, allow: "POST") }
-      return payment.handle(request, now: clock())
+      return payment.handle(request, now: clock(), respond: respond)
     case "/handle-packet":
       guard request.method == "POST" else { return Self.methodNotAllowed(request, allow: "POST") }
-      return packet.handle(request, now: clock())
+      return packet.handle(request, now: clock(), respond: respond)
     default:
       return Self.error(
         404, "Not found: \(request.path) (endpoints: GET /health, POST /handle-payment, POST /handle-packet)")
     }
   }
 
-  /// Answers one request without waiting for the store: returns the response when it is
-  /// ready at once (everything but a payment that reaches step 10), else `nil`, and then
-  /// `respond` is called exactly once, from the store's thread, when the payment's event is
-  /// durable. What a server calls so that no thread waits while the disk syncs.
-  public func handle(_ request: HTTPRequest, respond: @escaping HTTPResponder) -> HTTPResponse? {
-    switch (request.path, request.method) {
-    case ("/handle-payment", "POST"): payment.handle(request, now: clock(), respond: respond)
-    case ("/handle-packet", "POST"): packet.handle(request, now: clock(), respond: respond)
-    default: handle(request)
-    }
+  /// ``handle(_:respond:)``, waiting for a deferred answer: for tools and tests, so the one
+  /// path the server takes is the one they exercise.
+  public func handle(_ request: HTTPRequest) -> HTTPResponse {
+    let later = BlockingQueue<HTTPResponse>()
+    return handle(request) { later.push($0) } ?? later.pop()!
   }
 
   /// GET /health: 200 with status, nodeId, pubkey, ilpAddress, timestamp (Unix ms), plus the

@@ -1,11 +1,8 @@
 import ArgumentParser
 import BLSApp
 import BLSFastCGI
+import Glibc
 import ProcessSupport
-
-#if canImport(Glibc)
-  import Glibc
-#endif
 
 /// `bls-fcgi serve`: the FastCGI responder alone. It owns the database; a web server (the
 /// bundled nginx under `run`, or a host's own) sends it requests over FastCGI.

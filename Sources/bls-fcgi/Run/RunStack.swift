@@ -1,9 +1,6 @@
 import BLSFastCGI
+import Glibc
 import ProcessSupport
-
-#if canImport(Glibc)
-  import Glibc
-#endif
 
 /// The running stack of `bls-fcgi run`: start, wait until ready, supervise, stop.
 struct RunStack {

@@ -1,9 +1,6 @@
+import Glibc
 import JSON
 import ProcessSupport
-
-#if canImport(Glibc)
-  import Glibc
-#endif
 
 /// A minimal HTTP/1.0 GET over a TCP socket, enough to ask `/health` whether the stack is up
 /// (the image has no curl or wget). Every step is bounded by the timeout.

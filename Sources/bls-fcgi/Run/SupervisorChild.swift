@@ -1,8 +1,5 @@
+import Glibc
 import ProcessSupport
-
-#if canImport(Glibc)
-  import Glibc
-#endif
 
 /// A child process of `bls-fcgi run`: nginx or the responder.
 struct SupervisorChild {

@@ -1,11 +1,8 @@
 import ArgumentParser
+import Glibc
 import JSON
 import ProcessSupport
 import TOON
-
-#if canImport(Glibc)
-  import Glibc
-#endif
 
 /// `bls-fcgi toon decode|encode`: the TOON codec as a filter, stdin to stdout.
 struct TOONCommand: ParsableCommand {

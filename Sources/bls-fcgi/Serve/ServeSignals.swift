@@ -1,9 +1,6 @@
+import Glibc
 import ProcessSupport
 import Threads
-
-#if canImport(Glibc)
-  import Glibc
-#endif
 
 /// How `serve` stops, decided against libfcgi's own signal handling.
 ///

@@ -1,8 +1,5 @@
+import Glibc
 import ProcessSupport
-
-#if canImport(Glibc)
-  import Glibc
-#endif
 
 /// The foreground process of `bls-fcgi run` (PID 1 in the container): starts the responder,
 /// then nginx, waits for signals and child exits, reaps every child (orphans included, as an

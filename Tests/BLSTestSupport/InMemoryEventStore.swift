@@ -1,18 +1,19 @@
+import Nostr
 import Synchronization
 
-/// An ``EventStore`` in process memory: nothing survives a restart. For tests and for the
-/// explicitly requested `DATA_DIR=:memory:` mode.
+/// An `EventStore` in process memory, for tests of the rules above the store (the payment
+/// and packet paths) without SQLite. Not shipped: `DATA_DIR=:memory:` is the SQLite store on
+/// an in-memory database (`SQLiteEventStore`), which follows the same rules.
 ///
 /// Semantics (the SQLite store implements the same rules):
-/// 1. an event whose id is already stored → ``StoreOutcome/duplicate``, nothing changes;
-/// 2. regular and ephemeral kinds (``KindClass``) → stored;
-/// 3. replaceable and addressable kinds: at most one event per ``ReplacementKey``
+/// 1. an event whose id is already stored → `.duplicate`, nothing changes;
+/// 2. regular and ephemeral kinds (`KindClass`) → stored;
+/// 3. replaceable and addressable kinds: at most one event per `ReplacementKey`
 ///    (pubkey, kind[, first `d` value, exact match]); a new event that
-///    ``NostrEvent/supersedes(_:)`` the stored one replaces it (``StoreOutcome/stored``), any
-///    other is ``StoreOutcome/superseded`` and not stored.
+///    `NostrEvent.supersedes(_:)` the stored one replaces it (`.stored`), any
+///    other is `.superseded` and not stored.
 ///
 /// Thread-safe: one mutex around the whole state, so each store is atomic.
-@available(macOS 15.0, *)
 public final class InMemoryEventStore: EventStore {
   private struct State {
     var events: [String: NostrEvent] = [:]
@@ -29,7 +30,12 @@ public final class InMemoryEventStore: EventStore {
   /// Number of stored events.
   public var count: Int { state.withLock { $0.events.count } }
 
-  public func store(_ event: NostrEvent) throws(EventStoreError) -> StoreOutcome {
+  /// Stores at once and completes before returning.
+  public func store(_ event: NostrEvent, completion: @escaping StoreCompletion) {
+    completion(.success(insert(event)))
+  }
+
+  private func insert(_ event: NostrEvent) -> StoreOutcome {
     state.withLock { state in
       if state.events[event.id] != nil { return .duplicate }
       if let key = event.replacementKey {

@@ -1,12 +1,9 @@
 import BLSApp
 import BLSFastCGI
 import BLSStore
+import Glibc
 import Nostr
 import ProcessSupport
-
-#if canImport(Glibc)
-  import Glibc
-#endif
 
 /// Start-up shared by `run` and `serve`: read the configuration, open the store, build the
 /// application. Every failure prints its one-line error on stderr and exits 1, before

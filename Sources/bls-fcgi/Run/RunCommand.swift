@@ -1,11 +1,8 @@
 import ArgumentParser
 import BLSApp
 import BLSFastCGI
+import Glibc
 import ProcessSupport
-
-#if canImport(Glibc)
-  import Glibc
-#endif
 
 /// `bls-fcgi run`: the whole stack in the foreground — the responder and nginx in front of
 /// it on `BLS_PORT` — for the container (as PID 1) and for local use.

@@ -1,9 +1,6 @@
 import ArgumentParser
 import BLSApp
-
-#if canImport(Glibc)
-  import Glibc
-#endif
+import Glibc
 
 /// `bls-fcgi healthcheck`: the image's HEALTHCHECK. GETs `/health` through nginx on
 /// `BLS_PORT`, so it fails when nginx, the responder or the store is down.

@@ -1,10 +1,7 @@
 import BLSApp
 import BLSFastCGI
+import Glibc
 import ProcessSupport
-
-#if canImport(Glibc)
-  import Glibc
-#endif
 
 /// Everything `bls-fcgi run` decides before starting a process: paths, the nginx binary, the
 /// rendered configuration.
