@@ -18,13 +18,19 @@ struct PacketTests {
     return Fixture.post("/handle-packet", JSONValue.object(body).serializedBytes)
   }
 
-  @Test func acceptStoresTheEventAndReturnsNoFulfillment() throws {
+  /// Issue 12 item 5: the accept carries /handle-payment's fulfillment and metadata too (it
+  /// was `{"accept":true}` alone); the connector reads only `accept`.
+  @Test func acceptStoresTheEventAndCarriesBothShapes() throws {
     let store = InMemoryEventStore()
     let event = try Fixture.event()
     let toon = Fixture.toon(event)
     let response = try Fixture.app(store: store).handle(packet(toon, amount: "\(toon.count * 10)"))
     #expect(response.status == 200)
-    #expect(response.json == ["accept": true])
+    #expect(
+      response.json == [
+        "accept": true, "fulfillment": .string(PaymentDecider.fulfillment(eventID: event.id)),
+        "metadata": ["eventId": .string(event.id), "storedAt": .number(JSONNumber(Fixture.now))],
+      ])
     #expect(try store.event(id: event.id) != nil)
   }
 
@@ -34,7 +40,10 @@ struct PacketTests {
     #expect(response.status == 200)
     #expect(response.json["accept"] == false)
     #expect(response.json["rejectReason"]?["code"] == "unexpected_payment")
-    #expect(response.json["rejectReason"]?["metadata"]?["required"]?.stringValue == "\(toon.count * 10)")
+    // Issue 12 item 5: `metadata` moved to the top level (the connector drops
+    // `rejectReason.metadata`); `rejectReason` is `{code, message}`.
+    #expect(response.json["metadata"]?["required"]?.stringValue == "\(toon.count * 10)")
+    #expect(response.json["rejectReason"]?["metadata"] == nil)
   }
 
   @Test func badEventsAreInvalidRequests() throws {
@@ -73,7 +82,9 @@ struct PacketTests {
     let store = LaterStore()
     let accepted = deferredAnswer(try Fixture.app(store: store), packet(Fixture.toon(event), amount: "999999"))
     #expect(!accepted.immediate && accepted.responds == 1)
-    #expect(accepted.response?.json == ["accept": true])
+    // Issue 12 item 5: the accept carries the fulfillment and metadata (it was `{"accept":true}`).
+    #expect(accepted.response?.json["accept"] == true)
+    #expect(accepted.response?.json["metadata"]?["eventId"]?.stringValue == event.id)
     #expect(try store.event(id: event.id) == event)
     let failed = deferredAnswer(
       try Fixture.app(store: LaterStore(failing: true)), packet(Fixture.toon(event), amount: "999999"))
