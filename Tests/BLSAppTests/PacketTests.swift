@@ -46,6 +46,31 @@ struct PacketTests {
     #expect(response.json["rejectReason"]?["metadata"] == nil)
   }
 
+  /// Issue 12 item 3: a malformed or out-of-range amount is `invalid_amount`, which the
+  /// connector sends as F03 Invalid Amount (it was `invalid_request`, F00), in either shape;
+  /// /handle-payment keeps F00.
+  @Test(
+    "malformed or out-of-range amounts are invalid_amount (F03)",
+    arguments: [
+      JSONValue.string(" 12"), "+12", "-5", "0x10", "1.5", "1e3", "abc", "18446744073709551616",
+      .number(JSONNumber(validatedLiteral: "1.5")), .number(JSONNumber(validatedLiteral: "1e3")), .bool(true), ["n": 1],
+    ])
+  func malformedAmounts(_ amount: JSONValue) throws {
+    let store = RecordingStore()
+    let toon = Fixture.toon(try Fixture.event())
+    for body in [Fixture.packetBody(toon, amount: amount), Fixture.paymentBody(toon, amount: amount)] {
+      let response = try Fixture.app(store: store).handle(Fixture.post("/handle-packet", body))
+      #expect(response.status == 200)
+      #expect(response.json["rejectReason"]?["code"] == "invalid_amount", "\(amount.serialized)")
+      #expect(response.json["code"] == "F03")
+      #expect(response.json["message"]?.stringValue?.hasPrefix("Invalid amount format") == true)
+    }
+    let payment = try Fixture.app(store: store).handle(
+      Fixture.post("/handle-payment", Fixture.paymentBody(toon, amount: amount)))
+    #expect(payment.status == 400 && payment.json["code"] == "F00")
+    #expect(store.received.value.isEmpty)
+  }
+
   @Test func badEventsAreInvalidRequests() throws {
     var event = try Fixture.event()
     event.content = "tampered"
