@@ -116,6 +116,9 @@ struct RejectTableTests {
         #expect(json["rejectReason"]?["code"]?.stringValue == row.packetCode)
         #expect(json["code"]?.stringValue == row.connectorILPCode)
         #expect(json["message"] != nil && json["message"] == json["rejectReason"]?["message"])
+        // Only an underpayment says more: its metadata and its quote in `data` (item 4).
+        #expect((json["data"] != nil) == (row.packetCode == "unexpected_payment"))
+        #expect((json["metadata"] != nil) == (row.packetCode == "unexpected_payment"))
       }
     }
     #expect(try store.query([NostrFilter()]).isEmpty, "a rejected payment stored an event")
