@@ -30,11 +30,16 @@ enum Fixture {
   /// A clock that reads `first` once (the request's arrival), then `later` ever after (when
   /// the request is decided): a request that took `later - first` ms, with no waiting.
   static func steppingClock(first: Int64 = now, later: Int64) -> @Sendable () -> Int64 {
-    let reads = Locked(0)
+    clock(reads: [first, later])
+  }
+
+  /// A clock whose successive reads are `reads`, the last repeated ever after.
+  static func clock(reads: [Int64]) -> @Sendable () -> Int64 {
+    let count = Locked(0)
     return {
-      reads.withLock { count in
-        count += 1
-        return count == 1 ? first : later
+      count.withLock { n in
+        n += 1
+        return reads[min(n, reads.count) - 1]
       }
     }
   }
