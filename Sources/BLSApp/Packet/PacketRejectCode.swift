@@ -3,10 +3,16 @@
 /// `invalid_request`→F00, `invalid_amount`→F03, `unexpected_payment`→F06, `expired`→R00,
 /// `internal_error`→T00 (any code it does not know becomes F99, so BLS sends only these).
 public enum PacketRejectCode: String, Sendable {
+  /// F00: the request or its event is malformed, badly signed, too large, or cannot be
+  /// fulfilled (``PaymentFailure/conditionMismatch``).
   case invalidRequest = "invalid_request"
+  /// F03: `amount` is not a uint64 in decimal digits.
   case invalidAmount = "invalid_amount"
+  /// F06: the amount does not pay for the event.
   case unexpectedPayment = "unexpected_payment"
+  /// R00: `expiresAt` passed before the event was stored.
   case expired = "expired"
+  /// T00: the event could not be stored, or not within `BLS_REQUEST_TIMEOUT_MS`.
   case internalError = "internal_error"
 
   /// The code for `failure` on /handle-packet.
