@@ -35,28 +35,35 @@ let package = Package(
     .systemLibrary(
       name: "CFastCGI", pkgConfig: "fcgi",
       providers: [.apt(["libfcgi-dev"])]),
+    // Linux calls Swift cannot make directly (epoll's packed struct, fork/exec): C inlines.
+    .systemLibrary(name: "CLinux"),
 
-    // Pure-Swift cores.
+    // Pure-Swift cores. HTTPCore: the HTTP request and response a transport hands an
+    // application and back (no I/O, no dependencies).
+    .target(name: "HTTPCore"),
     .target(name: "JSON"),
     .target(name: "TOON", dependencies: ["JSON"]),
     .target(name: "Nostr", dependencies: ["JSON", "CSecp256k1", "CLibCrypto"]),
     .target(
       name: "BLSApp",
       dependencies: [
-        "JSON", "TOON", "Nostr",
+        "HTTPCore", "JSON", "TOON", "Nostr",
         .product(name: "ExtrasBase64", package: "swift-extras-base64"),
       ]),
 
     // POSIX threads, locks and a blocking queue, shared by the adapters (no Foundation).
     .target(name: "Threads"),
+    // Process utilities: logging, the monotonic clock, signals, environment, files, spawning.
+    .target(name: "ProcessSupport", dependencies: ["CLinux"]),
 
     // Adapters.
-    .target(name: "BLSStore", dependencies: ["Nostr", "JSON", "CSQLite", "Threads"]),
-    .target(name: "BLSFastCGI", dependencies: ["BLSApp", "CFastCGI", "Threads"]),
+    .target(name: "BLSStore", dependencies: ["Nostr", "JSON", "CSQLite", "Threads", "ProcessSupport"]),
+    .target(
+      name: "BLSFastCGI", dependencies: ["HTTPCore", "CFastCGI", "CLinux", "Threads", "ProcessSupport"]),
     .executableTarget(
       name: "bls-fcgi",
       dependencies: [
-        "BLSApp", "BLSStore", "BLSFastCGI", "TOON", "Nostr", "JSON", "Threads",
+        "BLSApp", "BLSStore", "BLSFastCGI", "HTTPCore", "TOON", "Nostr", "JSON", "Threads", "ProcessSupport",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "ExtrasBase64", package: "swift-extras-base64"),
       ]),
@@ -87,7 +94,8 @@ let package = Package(
       ]),
     .testTarget(name: "BLSStoreTests", dependencies: ["BLSTestSupport", "BLSStore", "Nostr", "JSON"]),
     .testTarget(
-      name: "IntegrationTests", dependencies: ["BLSTestSupport", "BLSApp", "Nostr", "JSON", "BLSFastCGI"]),
+      name: "IntegrationTests",
+      dependencies: ["BLSTestSupport", "BLSApp", "HTTPCore", "Nostr", "TOON", "JSON", "BLSFastCGI"]),
   ],
   swiftLanguageModes: [.v6]
 )

@@ -1,4 +1,4 @@
-import BLSApp
+import HTTPCore
 
 /// Encodes an ``HTTPResponse`` as a CGI response (RFC 3875 §6), the form a FastCGI responder
 /// writes on `FCGI_STDOUT`: a `Status` header, the response's own headers, `Content-Length`,

@@ -1,5 +1,5 @@
-import BLSApp
 import CFastCGI
+import HTTPCore
 import Threads
 
 #if canImport(Glibc)
@@ -85,7 +85,7 @@ final class FastCGIConnection: @unchecked Sendable {
   }
 
   /// Reads one request: parameters (`FCGX_Accept_r`) and body, at most `maxBodyBytes`.
-  func readRequest(maxBodyBytes: Int, payloadTooLarge: @Sendable (Int) -> HTTPResponse) -> Incoming {
+  func readRequest(maxBodyBytes: Int, reject: TransportRejection.Responder) -> Incoming {
     guard request.pointee.ipcFd >= 0 else { return .closed }
     request.pointee.keepConnection = 1
     // On a protocol error or end of stream libfcgi closes the descriptor and, having no
@@ -99,9 +99,9 @@ final class FastCGIConnection: @unchecked Sendable {
     let expected: Int?
     switch params.contentLength {
     case .invalid:
-      return .refusal(Self.badRequest("CONTENT_LENGTH must be a decimal number of bytes"))
+      return .refusal(reject(.invalidContentLength))
     case .bytes(let length) where length > maxBodyBytes:
-      return .refusal(payloadTooLarge(maxBodyBytes))
+      return .refusal(reject(.payloadTooLarge(limit: maxBodyBytes)))
     case .bytes(let length):
       expected = length
     case .absent:
@@ -109,9 +109,9 @@ final class FastCGIConnection: @unchecked Sendable {
     }
     switch readBody(expected: expected, limit: maxBodyBytes) {
     case .body(let body): return .request(params.request(body: body))
-    case .tooLarge: return .refusal(payloadTooLarge(maxBodyBytes))
+    case .tooLarge: return .refusal(reject(.payloadTooLarge(limit: maxBodyBytes)))
     case .lengthMismatch(let received):
-      return .refusal(Self.badRequest("body has \(received) bytes but CONTENT_LENGTH says \(expected ?? 0)"))
+      return .refusal(reject(.bodyLengthMismatch(received: received, declared: expected ?? 0)))
     case .failed: return .refusal(nil)
     }
   }
@@ -146,9 +146,9 @@ final class FastCGIConnection: @unchecked Sendable {
   /// finishes it. Returns whether the connection stays open.
   func serveOne(
     maxBodyBytes: Int, handler: FastCGIServer.DeferredHandler,
-    payloadTooLarge: @Sendable (Int) -> HTTPResponse, closeAfter: () -> Bool
+    reject: TransportRejection.Responder, closeAfter: () -> Bool
   ) -> Bool {
-    switch readRequest(maxBodyBytes: maxBodyBytes, payloadTooLarge: payloadTooLarge) {
+    switch readRequest(maxBodyBytes: maxBodyBytes, reject: reject) {
     case .closed: return false
     case .refusal(let response): return finish(response, keep: false, closeAfter: true)
     case .request(let request):
@@ -185,10 +185,5 @@ final class FastCGIConnection: @unchecked Sendable {
     if FCGX_GetError(request.pointee.in) != 0 { return .failed }
     if let expected, body.count != expected { return .lengthMismatch(body.count) }
     return .body(body)
-  }
-
-  /// A 400 in the reject shape, for a request the transport itself cannot make sense of.
-  static func badRequest(_ message: String) -> HTTPResponse {
-    BLSApplication.error(400, message)
   }
 }

@@ -1,4 +1,4 @@
-import BLSApp
+import HTTPCore
 
 #if canImport(Glibc)
   import Glibc

@@ -1,7 +1,8 @@
-import BLSApp
-import CFastCGI
+import CLinux
+import HTTPCore
+import ProcessSupport
+import Synchronization
 import Threads
-
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)
@@ -33,8 +34,6 @@ import Threads
 /// process; libfcgi writes with `write(2)`, so there is no per-call `MSG_NOSIGNAL`). Which
 /// signals stop it is the caller's policy; see `bls-fcgi serve`.
 public final class FastCGIServer: @unchecked Sendable {
-  /// Answers one request at once; called from many threads at once.
-  public typealias Handler = @Sendable (HTTPRequest) -> HTTPResponse
   /// Answers one request at once (returns it), or later (returns `nil`, then calls the
   /// responder exactly once, from any thread); called from many threads at once.
   public typealias DeferredHandler = @Sendable (HTTPRequest, @escaping HTTPResponder) -> HTTPResponse?
@@ -46,18 +45,18 @@ public final class FastCGIServer: @unchecked Sendable {
   let listener: FastCGIListener
   let options: FastCGIServerOptions
   let handler: DeferredHandler
-  let payloadTooLarge: @Sendable (Int) -> HTTPResponse
+  let reject: TransportRejection.Responder
   let epoll: Int32
   private let wakeFD: Int32
   /// Readable when ``completed`` has responses to write (one-shot in epoll).
   let completionFD: Int32
-  /// Deferred requests not yet answered (atomic).
-  let deferred = UnsafeMutablePointer<Int64>.allocate(capacity: 1)
+  /// Deferred requests not yet answered.
+  let deferred = Atomic<Int64>(0)
   let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
-  /// 1 once ``stop()`` was called; read without the lock on every request (atomic).
-  private let stopFlag = UnsafeMutablePointer<Int64>.allocate(capacity: 1)
-  /// When idle connections were last swept (monotonic ms; atomic).
-  let lastSweep = UnsafeMutablePointer<Int64>.allocate(capacity: 1)
+  /// True once ``stop()`` was called; read without the lock on every request.
+  private let stopFlag = Atomic<Bool>(false)
+  /// When idle connections were last swept (monotonic ms).
+  let lastSweep: Atomic<Int64>
   // Guarded by `mutex`:
   var connections: [UInt64: FastCGIConnection] = [:]
   var nextToken: UInt64 = 3
@@ -69,11 +68,12 @@ public final class FastCGIServer: @unchecked Sendable {
   var acceptPausedUntil: Int64 = 0
 
   /// - Parameters:
-  ///   - payloadTooLarge: the answer to a body over the limit (given the limit).
+  ///   - reject: the answer to a request the transport refuses by itself (a body over the
+  ///     limit, a bad `CONTENT_LENGTH`); the application chooses its shape.
   ///   - handler: answers each request, at once or later.
   public init(
     listener: FastCGIListener, options: FastCGIServerOptions,
-    payloadTooLarge: @escaping @Sendable (Int) -> HTTPResponse = BLSApplication.payloadTooLarge(limit:),
+    reject: @escaping TransportRejection.Responder,
     handler: @escaping DeferredHandler
   ) throws(FastCGIError) {
     let epoll = bls_epoll_create()
@@ -83,31 +83,18 @@ public final class FastCGIServer: @unchecked Sendable {
       bls_epoll_watch_once(epoll, EPOLL_CTL_ADD, listener.fd, Self.listenerToken) == 0,
       bls_epoll_watch_once(epoll, EPOLL_CTL_ADD, completionFD, Self.completionToken) == 0
     else {
-      throw FastCGIError(code: "init", message: "cannot set up epoll: \(lastErrorText())")
+      throw FastCGIError(code: "init", message: "cannot set up epoll: \(SystemError.errno.reason)")
     }
     signal(SIGPIPE, SIG_IGN)
     self.listener = listener
     self.options = options
     self.handler = handler
-    self.payloadTooLarge = payloadTooLarge
+    self.reject = reject
     self.epoll = epoll
     self.wakeFD = wakeFD
     self.completionFD = completionFD
     pthread_mutex_init(mutex, nil)
-    stopFlag.initialize(to: 0)
-    deferred.initialize(to: 0)
-    lastSweep.initialize(to: Self.monotonicMillis())
-  }
-
-  /// A server whose handler always answers at once.
-  public convenience init(
-    listener: FastCGIListener, options: FastCGIServerOptions,
-    payloadTooLarge: @escaping @Sendable (Int) -> HTTPResponse = BLSApplication.payloadTooLarge(limit:),
-    handler: @escaping Handler
-  ) throws(FastCGIError) {
-    try self.init(listener: listener, options: options, payloadTooLarge: payloadTooLarge) { request, _ in
-      handler(request)
-    }
+    lastSweep = Atomic(MonotonicClock.milliseconds())
   }
 
   deinit {
@@ -115,16 +102,13 @@ public final class FastCGIServer: @unchecked Sendable {
     closeDescriptor(wakeFD)
     closeDescriptor(completionFD)
     pthread_mutex_destroy(mutex)
-    deferred.deallocate()
     mutex.deallocate()
-    stopFlag.deallocate()
-    lastSweep.deallocate()
   }
 
   /// Serves until ``stop()``; returns when every received request is answered and every
   /// worker has finished.
   public func run() throws(FastCGIError) {
-    bls_atomic_store(lastSweep, Self.monotonicMillis())
+    lastSweep.store(MonotonicClock.milliseconds(), ordering: .releasing)
     var workers: [PosixThread] = []
     for _ in 0..<options.workers {
       do {
@@ -143,7 +127,7 @@ public final class FastCGIServer: @unchecked Sendable {
     let idle = locked { () -> [FastCGIConnection] in
       guard !stopping else { return [] }
       stopping = true
-      bls_atomic_store(stopFlag, 1)
+      stopFlag.store(true, ordering: .releasing)
       if !accepting { closeListenerLocked() }
       let quiet = connections.values.filter { $0.state == .idle && !Self.hasInput($0.fd) }
       for connection in quiet { connections[connection.token] = nil }
@@ -155,7 +139,7 @@ public final class FastCGIServer: @unchecked Sendable {
   }
 
   /// Whether ``stop()`` was called.
-  public var isStopping: Bool { bls_atomic_load(stopFlag) != 0 }
+  public var isStopping: Bool { stopFlag.load(ordering: .acquiring) }
 
   // MARK: Workers
 
@@ -165,7 +149,7 @@ public final class FastCGIServer: @unchecked Sendable {
       let ready = bls_epoll_wait_one(epoll, 1000, &token)
       if ready < 0 {
         if errno == EINTR { continue }
-        Self.log("epoll_wait failed: \(lastErrorText())")
+        Log.info("epoll_wait failed: \(SystemError.errno.reason)")
         finishDeferred()
         return
       }
@@ -193,16 +177,16 @@ public final class FastCGIServer: @unchecked Sendable {
     }
     guard let connection = claimed else { return }
     let open: Bool
-    switch connection.readRequest(maxBodyBytes: options.maxBodyBytes, payloadTooLarge: payloadTooLarge) {
+    switch connection.readRequest(maxBodyBytes: options.maxBodyBytes, reject: reject) {
     case .closed:
       open = false
     case .refusal(let response):
       open = connection.finish(response, keep: false, closeAfter: true)
     case .request(let request):
-      bls_atomic_add(deferred, 1)
+      deferred.add(1, ordering: .acquiringAndReleasing)
       let immediate = handler(request) { [self] response in complete(connection, response) }
       guard let immediate else { return }  // answered later, by writeCompleted()
-      bls_atomic_add(deferred, -1)
+      deferred.subtract(1, ordering: .acquiringAndReleasing)
       open = connection.finish(immediate, keep: true, closeAfter: isStopping)
     }
     release(connection, open: open)
@@ -214,7 +198,7 @@ public final class FastCGIServer: @unchecked Sendable {
     let keep = locked { () -> Bool in
       if open && !stopping {
         connection.state = .idle
-        connection.idleSince = Self.monotonicMillis()
+        connection.idleSince = MonotonicClock.milliseconds()
         return true
       }
       connections[token] = nil
@@ -241,19 +225,5 @@ public final class FastCGIServer: @unchecked Sendable {
     pthread_mutex_lock(mutex)
     defer { pthread_mutex_unlock(mutex) }
     return body()
-  }
-
-  /// Milliseconds on the monotonic clock.
-  public static func monotonicMillis() -> Int64 {
-    var now = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &now)
-    return Int64(now.tv_sec) * 1000 + Int64(now.tv_nsec) / 1_000_000
-  }
-
-  /// One line on standard error (written with a single `write(2)`, so lines from several
-  /// threads never interleave).
-  public static func log(_ message: String) {
-    let line = Array("bls-fcgi: \(message)\n".utf8)
-    _ = line.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
   }
 }

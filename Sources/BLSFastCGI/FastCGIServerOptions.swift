@@ -10,8 +10,8 @@ public struct FastCGIServerOptions: Sendable {
   /// at a time; a deferred request holds no worker while it waits). Default: the number of
   /// online cores.
   public var workers: Int
-  /// Largest request body read, in bytes; a larger one is answered with `payloadTooLarge`
-  /// without reading it, and its connection is closed.
+  /// Largest request body read, in bytes; a larger one is refused
+  /// (``TransportRejection/payloadTooLarge(limit:)``) without reading it, and its connection is closed.
   public var maxBodyBytes: Int
   /// Seconds a worker waits on a stalled web server mid-request (socket read/write timeout),
   /// and how long a new connection may stay silent before it is closed.

@@ -40,11 +40,14 @@ struct ApplicationTests {
     #expect(response.headers.contains { $0.name == "Allow" })
   }
 
-  @Test func payloadTooLargeIsJSON() {
-    let response = BLSApplication.payloadTooLarge(limit: 100)
+  @Test("an error is JSON in the reject shape: F00 below 500, T00 from 500")
+  func errorShape() {
+    let response = BLSApplication.error(413, "Request body too large: the limit is 100 bytes")
     #expect(response.status == 413)
     #expect(response.json["accept"] == false)
-    #expect(response.json["message"]?.stringValue?.contains("100") == true)
+    #expect(response.json["code"] == "F00")
+    #expect(response.json["message"] == "Request body too large: the limit is 100 bytes")
+    #expect(BLSApplication.error(503, "busy").json["code"] == "T00")
   }
 
   @Test func storageFailureIsT00AndHTTP500() throws {

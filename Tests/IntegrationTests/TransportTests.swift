@@ -1,4 +1,4 @@
-import BLSApp
+import HTTPCore
 import Testing
 
 @testable import BLSFastCGI
@@ -74,5 +74,16 @@ struct TransportTests {
     #expect(CGIResponse.reasonPhrase(413) == "Content Too Large")
     #expect(CGIResponse.reasonPhrase(599) == "Error")
     #expect(CGIResponse.reasonPhrase(299) == "OK")
+  }
+
+  @Test("the transport's own refusals: 413 for a body over the limit, 400 for a bad or wrong CONTENT_LENGTH")
+  func rejections() {
+    #expect(TransportRejection.payloadTooLarge(limit: 100).status == 413)
+    #expect(TransportRejection.payloadTooLarge(limit: 100).message == "Request body too large: the limit is 100 bytes")
+    #expect(TransportRejection.invalidContentLength.status == 400)
+    #expect(TransportRejection.invalidContentLength.message == "CONTENT_LENGTH must be a decimal number of bytes")
+    let mismatch = TransportRejection.bodyLengthMismatch(received: 3, declared: 5)
+    #expect(mismatch.status == 400)
+    #expect(mismatch.message == "body has 3 bytes but CONTENT_LENGTH says 5")
   }
 }

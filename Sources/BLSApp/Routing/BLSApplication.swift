@@ -138,16 +138,12 @@ public final class BLSApplication: Sendable {
   }
 
   /// A JSON error in the reject shape: `{"accept":false,"code":…,"message":…}`, with code
-  /// T00 for 5xx statuses and F00 otherwise.
+  /// T00 for 5xx statuses and F00 otherwise. Also the shape of the transport's own refusals
+  /// (a 413 body, a 400 CONTENT_LENGTH), which `bls-fcgi serve` wires into the server.
   public static func error(_ status: Int, _ message: String) -> HTTPResponse {
     .json(
       status,
       ["accept": false, "code": .string(status >= 500 ? "T00" : "F00"), "message": .string(message)])
-  }
-
-  /// 413 for a body over `limit` bytes.
-  public static func payloadTooLarge(limit: Int) -> HTTPResponse {
-    error(413, "Request body too large: the limit is \(limit) bytes")
   }
 
   /// 401 for a payment without the right bearer token (RFC 6750 §3): `WWW-Authenticate:
