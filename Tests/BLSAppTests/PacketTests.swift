@@ -71,6 +71,24 @@ struct PacketTests {
     #expect(store.received.value.isEmpty)
   }
 
+  /// The connector writes `amount` as a string; a JSON number there is refused up front, as
+  /// before issue 12, now as `invalid_amount`. The legacy body takes a JSON integer, as
+  /// /handle-payment does.
+  @Test func aNumberAmountIsInvalidInTheConnectorsShapeOnly() throws {
+    let store = RecordingStore()
+    var event = try Fixture.event()
+    event.content = "tampered"  // refused before the signature is even checked
+    let number: JSONValue = 99_999_999
+    let refused = try Fixture.app(store: store).handle(
+      Fixture.post("/handle-packet", Fixture.packetBody(Fixture.toon(event), amount: number)))
+    #expect(refused.json["rejectReason"]?["code"] == "invalid_amount")
+    #expect(refused.json["message"] == "Invalid amount format: must be a string of decimal digits")
+    let legacy = try Fixture.app(store: store).handle(
+      Fixture.post("/handle-packet", Fixture.paymentBody(Fixture.toon(try Fixture.event()), amount: number)))
+    #expect(legacy.json["accept"] == true)
+    #expect(store.received.value.count == 1)
+  }
+
   @Test func badEventsAreInvalidRequests() throws {
     var event = try Fixture.event()
     event.content = "tampered"

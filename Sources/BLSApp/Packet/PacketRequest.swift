@@ -4,7 +4,7 @@ import JSON
 ///
 /// - The connector's (`agent-runtime` `local-delivery-client.ts`): `{paymentId, destination,
 ///   amount, expiresAt, data?, isTransit?}`. `paymentId`, `destination`, `amount` and
-///   `expiresAt` are required; `amount` is a string (or a JSON integer), `expiresAt` an RFC 3339
+///   `expiresAt` are required; `amount` is a string (no JSON number), `expiresAt` an RFC 3339
 ///   date-time (``Timestamp``), `isTransit` a boolean.
 /// - The legacy one (the original BLS's, which ALLiDoizCode/crosstown's `packages/bls` moved to
 ///   this path): `{amount, destination, data, sourceAccount?}`, recognised by having neither
@@ -50,9 +50,13 @@ struct PacketRequest {
       }
       _ = try string("paymentId")
       _ = try string("destination")
+      // The connector writes `amount.toString()`: a string, checked by ``Amount`` when the
+      // event is priced. Any other JSON type is a malformed amount (`invalid_amount`, F03).
       switch object["amount"] {
-      case nil, .null?, .string("")?: throw .invalidPacket("amount is required")
-      case let amount?: self.amount = amount
+      case nil, .null?, .string("")?:
+        throw .invalidPacket("amount is required and must be a non-empty string")
+      case .string(let text)?: self.amount = .string(text)
+      default: throw .invalidAmount(detail: "must be a string of decimal digits")
       }
       let expiresAt = try string("expiresAt")
       guard let millis = Timestamp.unixMillis(expiresAt) else {
