@@ -19,6 +19,14 @@ import Nostr
 ///   answer never carries two meanings: `code` is always `REJECT_CODE_MAP[rejectReason.code]`.
 ///   `metadata` (`{required, received}`) and `data` (base64 of ``PriceShortfall/quoteJSON``,
 ///   which the connector forwards in the ILP REJECT) come with an underpayment only.
+///
+/// Why the top-level `code` is an ILP code and not the business code: crosstown's BLS answered
+/// `{"accept":false,"code":"F06",…}` (ILP codes, `HandlePacketRejectResponse`), so its callers
+/// read an ILP code there, while the connector reads only `rejectReason.code` and sends
+/// `REJECT_CODE_MAP[rejectReason.code]`. Putting that same ILP code at the top makes both
+/// generations turn one reject into one ILP code. (crosstown's BLS sent its rejects with HTTP
+/// 400; here they are 200, like every decision, because the connector reads any other status
+/// as T00.)
 struct PacketHandler: Sendable {
   let decider: PaymentDecider
   /// `BLS_REQUEST_TIMEOUT_MS`.
