@@ -43,8 +43,10 @@ final class ApacheHost {
     let vhostPath = directory.appendingPathComponent("bls.conf").path
     try vhost(virtualHost).write(toFile: vhostPath, atomically: true, encoding: .utf8)
     let mainPath = directory.appendingPathComponent("httpd.conf").path
-    try install.mainConfiguration(directory: directory.path, port: fixture.port, account: Self.account, include: vhostPath)
-      .write(toFile: mainPath, atomically: true, encoding: .utf8)
+    try install.mainConfiguration(
+      directory: directory.path, port: fixture.port, account: Self.account, include: vhostPath
+    )
+    .write(toFile: mainPath, atomically: true, encoding: .utf8)
     apache = try install.start(configuration: mainPath, logDirectory: directory)
     let started = apache
     let port = fixture.port

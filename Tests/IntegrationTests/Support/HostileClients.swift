@@ -60,7 +60,9 @@ final class HostileClients: @unchecked Sendable {
   /// Ends every peer: threads stop, sockets close.
   func stop() {
     stopped.withLock { $0 = true }
-    for fd in descriptors.withLock({ list in defer { list = [] }; return list }) {
+    for fd in descriptors.withLock({ list in
+      defer { list = [] }; return list
+    }) {
       Glibc.shutdown(fd, Int32(SHUT_RDWR))
       close(fd)
     }
