@@ -35,6 +35,8 @@ let package = Package(
     .systemLibrary(
       name: "CFastCGI", pkgConfig: "fcgi",
       providers: [.apt(["libfcgi-dev"])]),
+    // Linux calls Swift cannot make directly (epoll's packed struct, fork/exec): C inlines.
+    .systemLibrary(name: "CLinux"),
 
     // Pure-Swift cores. HTTPCore: the HTTP request and response a transport hands an
     // application and back (no I/O, no dependencies).
@@ -51,14 +53,17 @@ let package = Package(
 
     // POSIX threads, locks and a blocking queue, shared by the adapters (no Foundation).
     .target(name: "Threads"),
+    // Process utilities: logging, the monotonic clock, signals, environment, files, spawning.
+    .target(name: "ProcessSupport", dependencies: ["CLinux"]),
 
     // Adapters.
-    .target(name: "BLSStore", dependencies: ["Nostr", "JSON", "CSQLite", "Threads"]),
-    .target(name: "BLSFastCGI", dependencies: ["HTTPCore", "CFastCGI", "Threads"]),
+    .target(name: "BLSStore", dependencies: ["Nostr", "JSON", "CSQLite", "Threads", "ProcessSupport"]),
+    .target(
+      name: "BLSFastCGI", dependencies: ["HTTPCore", "CFastCGI", "CLinux", "Threads", "ProcessSupport"]),
     .executableTarget(
       name: "bls-fcgi",
       dependencies: [
-        "BLSApp", "BLSStore", "BLSFastCGI", "HTTPCore", "TOON", "Nostr", "JSON", "Threads",
+        "BLSApp", "BLSStore", "BLSFastCGI", "HTTPCore", "TOON", "Nostr", "JSON", "Threads", "ProcessSupport",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "ExtrasBase64", package: "swift-extras-base64"),
       ]),

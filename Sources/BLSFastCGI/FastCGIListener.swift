@@ -1,5 +1,5 @@
 import CFastCGI
-
+import ProcessSupport
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)
@@ -34,7 +34,7 @@ public struct FastCGIListener: Sendable {
     let fd = try initializeLibrary { FCGX_OpenSocket(path, backlog) }
     umask(previousMask)
     guard fd >= 0 else {
-      throw FastCGIError(code: "socket", message: "cannot listen on \(path): \(lastErrorText())")
+      throw FastCGIError(code: "socket", message: "cannot listen on \(path): \(SystemError.errno.reason)")
     }
     chmod(path, mode_t(mode))
     try prepare(fd)
@@ -54,7 +54,7 @@ public struct FastCGIListener: Sendable {
     }
     let fd = try initializeLibrary { FCGX_OpenSocket("\(host):\(port)", backlog) }
     guard fd >= 0 else {
-      throw FastCGIError(code: "socket", message: "cannot listen on \(host):\(port): \(lastErrorText())")
+      throw FastCGIError(code: "socket", message: "cannot listen on \(host):\(port): \(SystemError.errno.reason)")
     }
     try prepare(fd)
     return FastCGIListener(fd: fd, address: "tcp:\(host):\(port)", ownedPath: nil)
@@ -89,7 +89,7 @@ public struct FastCGIListener: Sendable {
     guard flags >= 0, fcntl(fd, F_SETFL, flags | O_NONBLOCK) == 0,
       fcntl(fd, F_SETFD, FD_CLOEXEC) == 0
     else {
-      throw FastCGIError(code: "socket", message: "cannot configure listening socket: \(lastErrorText())")
+      throw FastCGIError(code: "socket", message: "cannot configure listening socket: \(SystemError.errno.reason)")
     }
   }
 
@@ -153,9 +153,6 @@ public struct FastCGIListener: Sendable {
     }
   }
 }
-
-/// `strerror(errno)` as a Swift string.
-func lastErrorText() -> String { String(cString: strerror(errno)) }
 
 /// `close(2)`, callable from types that have a `close()` method of their own.
 func closeDescriptor(_ fd: Int32) { _ = close(fd) }

@@ -1,5 +1,5 @@
-import CFastCGI
-
+import CLinux
+import ProcessSupport
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)
@@ -35,8 +35,8 @@ extension FastCGIServer {
         case EAGAIN, EWOULDBLOCK: break
         case EINTR, ECONNABORTED, EPROTO, ECONNRESET: continue
         default:
-          Self.log("accept failed: \(lastErrorText()); pausing for 100 ms")
-          locked { acceptPausedUntil = Self.monotonicMillis() + 100 }
+          Log.info("accept failed: \(SystemError.errno.reason); pausing for 100 ms")
+          locked { acceptPausedUntil = MonotonicClock.milliseconds() + 100 }
           rearm = false
         }
         break
@@ -49,7 +49,7 @@ extension FastCGIServer {
       configure(fd)
       let connection = locked { () -> FastCGIConnection in
         defer { nextToken += 1 }
-        let connection = FastCGIConnection(fd: fd, token: nextToken, now: Self.monotonicMillis())
+        let connection = FastCGIConnection(fd: fd, token: nextToken, now: MonotonicClock.milliseconds())
         connections[connection.token] = connection
         return connection
       }
@@ -73,7 +73,7 @@ extension FastCGIServer {
   func resumeAcceptingIfPaused() {
     let resume = locked { () -> Bool in
       guard listenerOpen, !listenerArmed, !stopping, !accepting,
-        connections.count < options.maxConnections, Self.monotonicMillis() >= acceptPausedUntil
+        connections.count < options.maxConnections, MonotonicClock.milliseconds() >= acceptPausedUntil
       else { return false }
       listenerArmed = true
       return true
@@ -99,7 +99,7 @@ extension FastCGIServer {
       $0.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { $0.pointee.sin_addr.s_addr }
     }
     let allowed = options.allowedTCPPeers.contains { inet_addr($0) == address }
-    if !allowed { Self.log("refused a TCP connection from an address not in FCGI_WEB_SERVER_ADDRS") }
+    if !allowed { Log.info("refused a TCP connection from an address not in FCGI_WEB_SERVER_ADDRS") }
     return allowed
   }
 

@@ -1,6 +1,5 @@
-import CFastCGI
+import CLinux
 import HTTPCore
-
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)
@@ -38,7 +37,7 @@ extension FastCGIServer {
     for (connection, response) in batch {
       let open = connection.finish(response, keep: true, closeAfter: isStopping)
       release(connection, open: open)
-      bls_atomic_add(deferred, -1)
+      deferred.subtract(1, ordering: .acquiringAndReleasing)
     }
   }
 
@@ -46,7 +45,7 @@ extension FastCGIServer {
   /// and writes what arrives (each worker alike; a stop never drops an accepted payment's
   /// answer).
   func finishDeferred() {
-    while bls_atomic_load(deferred) > 0 {
+    while deferred.load(ordering: .acquiring) > 0 {
       var entry = pollfd(fd: completionFD, events: Int16(POLLIN), revents: 0)
       _ = poll(&entry, 1, 100)
       writeCompleted()

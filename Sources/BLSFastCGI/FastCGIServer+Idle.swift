@@ -1,5 +1,5 @@
-import CFastCGI
-
+import CLinux
+import ProcessSupport
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)
@@ -12,11 +12,11 @@ extension FastCGIServer {
   /// that sent nothing within the I/O timeout, a kept one after the idle timeout — and
   /// resumes a paused listener.
   func sweepIfDue() {
-    let now = Self.monotonicMillis()
-    guard now - bls_atomic_load(lastSweep) >= 1000 else { return }
+    let now = MonotonicClock.milliseconds()
+    guard now - lastSweep.load(ordering: .acquiring) >= 1000 else { return }
     let expired = locked { () -> [FastCGIConnection]? in
-      guard now - bls_atomic_load(lastSweep) >= 1000 else { return nil }
-      bls_atomic_store(lastSweep, now)
+      guard now - lastSweep.load(ordering: .acquiring) >= 1000 else { return nil }
+      lastSweep.store(now, ordering: .releasing)
       let expired = connections.values.filter { connection in
         let limit = connection.requestsServed == 0 ? options.ioTimeoutSeconds : options.idleTimeoutSeconds
         return connection.state == .idle && now - connection.idleSince > Int64(limit) * 1000

@@ -1,7 +1,8 @@
-import CFastCGI
+import CLinux
 import HTTPCore
+import ProcessSupport
+import Synchronization
 import Threads
-
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)
@@ -49,13 +50,13 @@ public final class FastCGIServer: @unchecked Sendable {
   private let wakeFD: Int32
   /// Readable when ``completed`` has responses to write (one-shot in epoll).
   let completionFD: Int32
-  /// Deferred requests not yet answered (atomic).
-  let deferred = UnsafeMutablePointer<Int64>.allocate(capacity: 1)
+  /// Deferred requests not yet answered.
+  let deferred = Atomic<Int64>(0)
   let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
-  /// 1 once ``stop()`` was called; read without the lock on every request (atomic).
-  private let stopFlag = UnsafeMutablePointer<Int64>.allocate(capacity: 1)
-  /// When idle connections were last swept (monotonic ms; atomic).
-  let lastSweep = UnsafeMutablePointer<Int64>.allocate(capacity: 1)
+  /// True once ``stop()`` was called; read without the lock on every request.
+  private let stopFlag = Atomic<Bool>(false)
+  /// When idle connections were last swept (monotonic ms).
+  let lastSweep: Atomic<Int64>
   // Guarded by `mutex`:
   var connections: [UInt64: FastCGIConnection] = [:]
   var nextToken: UInt64 = 3
@@ -82,7 +83,7 @@ public final class FastCGIServer: @unchecked Sendable {
       bls_epoll_watch_once(epoll, EPOLL_CTL_ADD, listener.fd, Self.listenerToken) == 0,
       bls_epoll_watch_once(epoll, EPOLL_CTL_ADD, completionFD, Self.completionToken) == 0
     else {
-      throw FastCGIError(code: "init", message: "cannot set up epoll: \(lastErrorText())")
+      throw FastCGIError(code: "init", message: "cannot set up epoll: \(SystemError.errno.reason)")
     }
     signal(SIGPIPE, SIG_IGN)
     self.listener = listener
@@ -93,9 +94,7 @@ public final class FastCGIServer: @unchecked Sendable {
     self.wakeFD = wakeFD
     self.completionFD = completionFD
     pthread_mutex_init(mutex, nil)
-    stopFlag.initialize(to: 0)
-    deferred.initialize(to: 0)
-    lastSweep.initialize(to: Self.monotonicMillis())
+    lastSweep = Atomic(MonotonicClock.milliseconds())
   }
 
   deinit {
@@ -103,16 +102,13 @@ public final class FastCGIServer: @unchecked Sendable {
     closeDescriptor(wakeFD)
     closeDescriptor(completionFD)
     pthread_mutex_destroy(mutex)
-    deferred.deallocate()
     mutex.deallocate()
-    stopFlag.deallocate()
-    lastSweep.deallocate()
   }
 
   /// Serves until ``stop()``; returns when every received request is answered and every
   /// worker has finished.
   public func run() throws(FastCGIError) {
-    bls_atomic_store(lastSweep, Self.monotonicMillis())
+    lastSweep.store(MonotonicClock.milliseconds(), ordering: .releasing)
     var workers: [PosixThread] = []
     for _ in 0..<options.workers {
       do {
@@ -131,7 +127,7 @@ public final class FastCGIServer: @unchecked Sendable {
     let idle = locked { () -> [FastCGIConnection] in
       guard !stopping else { return [] }
       stopping = true
-      bls_atomic_store(stopFlag, 1)
+      stopFlag.store(true, ordering: .releasing)
       if !accepting { closeListenerLocked() }
       let quiet = connections.values.filter { $0.state == .idle && !Self.hasInput($0.fd) }
       for connection in quiet { connections[connection.token] = nil }
@@ -143,7 +139,7 @@ public final class FastCGIServer: @unchecked Sendable {
   }
 
   /// Whether ``stop()`` was called.
-  public var isStopping: Bool { bls_atomic_load(stopFlag) != 0 }
+  public var isStopping: Bool { stopFlag.load(ordering: .acquiring) }
 
   // MARK: Workers
 
@@ -153,7 +149,7 @@ public final class FastCGIServer: @unchecked Sendable {
       let ready = bls_epoll_wait_one(epoll, 1000, &token)
       if ready < 0 {
         if errno == EINTR { continue }
-        Self.log("epoll_wait failed: \(lastErrorText())")
+        Log.info("epoll_wait failed: \(SystemError.errno.reason)")
         finishDeferred()
         return
       }
@@ -187,10 +183,10 @@ public final class FastCGIServer: @unchecked Sendable {
     case .refusal(let response):
       open = connection.finish(response, keep: false, closeAfter: true)
     case .request(let request):
-      bls_atomic_add(deferred, 1)
+      deferred.add(1, ordering: .acquiringAndReleasing)
       let immediate = handler(request) { [self] response in complete(connection, response) }
       guard let immediate else { return }  // answered later, by writeCompleted()
-      bls_atomic_add(deferred, -1)
+      deferred.subtract(1, ordering: .acquiringAndReleasing)
       open = connection.finish(immediate, keep: true, closeAfter: isStopping)
     }
     release(connection, open: open)
@@ -202,7 +198,7 @@ public final class FastCGIServer: @unchecked Sendable {
     let keep = locked { () -> Bool in
       if open && !stopping {
         connection.state = .idle
-        connection.idleSince = Self.monotonicMillis()
+        connection.idleSince = MonotonicClock.milliseconds()
         return true
       }
       connections[token] = nil
@@ -229,19 +225,5 @@ public final class FastCGIServer: @unchecked Sendable {
     pthread_mutex_lock(mutex)
     defer { pthread_mutex_unlock(mutex) }
     return body()
-  }
-
-  /// Milliseconds on the monotonic clock.
-  public static func monotonicMillis() -> Int64 {
-    var now = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &now)
-    return Int64(now.tv_sec) * 1000 + Int64(now.tv_nsec) / 1_000_000
-  }
-
-  /// One line on standard error (written with a single `write(2)`, so lines from several
-  /// threads never interleave).
-  public static func log(_ message: String) {
-    let line = Array("bls-fcgi: \(message)\n".utf8)
-    _ = line.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
   }
 }

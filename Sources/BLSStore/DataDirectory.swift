@@ -1,3 +1,5 @@
+import ProcessSupport
+
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)
@@ -16,7 +18,7 @@ enum DataDirectory {
     var info = stat()
     guard stat(directory, &info) == 0 else {
       let code = errno
-      let reason = lastError()
+      let reason = SystemError.errno.reason
       if code == ENOENT {
         throw StoreOpenError(
           code: "data_dir_missing",
@@ -44,7 +46,7 @@ enum DataDirectory {
         throw StoreOpenError(
           code: "database_not_writable",
           message:
-            "\(file) is not writable by uid \(uid) (\(lastError())); fix: chown \(uid) \(file) or mount a writable volume"
+            "\(file) is not writable by uid \(uid) (\(SystemError.errno.reason)); fix: chown \(uid) \(file) or mount a writable volume"
         )
       }
       close(fd)
@@ -64,12 +66,11 @@ enum DataDirectory {
       throw StoreOpenError(
         code: "data_dir_not_writable",
         message:
-          "\(directory) is not writable by uid \(uid) (\(lastError())); fix: chown \(uid) \(directory) or mount a writable volume"
+          "\(directory) is not writable by uid \(uid) (\(SystemError.errno.reason)); fix: chown \(uid) \(directory) or mount a writable volume"
       )
     }
     close(fd)
     unlink(probe)
   }
 
-  private static func lastError() -> String { String(cString: strerror(errno)) }
 }

@@ -1,66 +1,7 @@
 #ifndef CFastCGI_SHIM_H
 #define CFastCGI_SHIM_H
+/* The FastCGI application library (libfcgi): the responder's record parsing and writing.
+   Its variadic FCGX_FPrintF is not used: Swift writes with FCGX_PutStr. */
 #include <fcgiapp.h>
-#include <stdint.h>
-#include <sys/epoll.h>
-#include <sys/eventfd.h>
-#include "process.h"
-
-/* libfcgi's variadic FCGX_FPrintF is not used: Swift writes with FCGX_PutStr.
-
-   epoll for the responder's event loop. `struct epoll_event` is packed on x86-64, which
-   Swift cannot lay out, so these wrappers build and read it in C. Tokens identify
-   connections (never raw descriptors, which the kernel reuses). */
-
-/* A new epoll instance (close-on-exec), or -1. */
-static inline int bls_epoll_create(void) { return epoll_create1(EPOLL_CLOEXEC); }
-
-/* Watches `fd` for input once: after one event it stays silent until re-armed, so exactly
-   one worker thread gets each readable connection. op is EPOLL_CTL_ADD or EPOLL_CTL_MOD. */
-static inline int bls_epoll_watch_once(int epfd, int op, int fd, uint64_t token) {
-  struct epoll_event event;
-  event.events = EPOLLIN | EPOLLONESHOT;
-  event.data.u64 = token;
-  return epoll_ctl(epfd, op, fd, &event);
-}
-
-/* Watches `fd` for input, level-triggered: every waiter sees it while it stays readable
-   (the stop signal's eventfd). */
-static inline int bls_epoll_watch_always(int epfd, int fd, uint64_t token) {
-  struct epoll_event event;
-  event.events = EPOLLIN;
-  event.data.u64 = token;
-  return epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &event);
-}
-
-static inline int bls_epoll_forget(int epfd, int fd) {
-  struct epoll_event event = {0};
-  return epoll_ctl(epfd, EPOLL_CTL_DEL, fd, &event);
-}
-
-/* Waits up to `timeout_ms` for one event; returns 1 with its token, 0 on timeout, -1 on
-   error (errno set). */
-static inline int bls_epoll_wait_one(int epfd, int timeout_ms, uint64_t *token) {
-  struct epoll_event event;
-  int count = epoll_wait(epfd, &event, 1, timeout_ms);
-  if (count == 1) {
-    *token = event.data.u64;
-  }
-  return count;
-}
-
-/* Lock-free flags and clocks shared by the worker threads (read on every request). */
-static inline int64_t bls_atomic_load(const int64_t *value) { return __atomic_load_n(value, __ATOMIC_ACQUIRE); }
-static inline void bls_atomic_store(int64_t *value, int64_t new_value) {
-  __atomic_store_n(value, new_value, __ATOMIC_RELEASE);
-}
-
-/* Adds `delta`; returns the new value. */
-static inline int64_t bls_atomic_add(int64_t *value, int64_t delta) {
-  return __atomic_add_fetch(value, delta, __ATOMIC_ACQ_REL);
-}
-
-/* A non-blocking, close-on-exec eventfd, or -1. */
-static inline int bls_eventfd(void) { return eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK); }
 
 #endif

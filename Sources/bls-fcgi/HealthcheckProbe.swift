@@ -1,4 +1,5 @@
 import JSON
+import ProcessSupport
 
 #if canImport(Glibc)
   import Glibc
@@ -42,7 +43,7 @@ struct HealthcheckProbe {
   /// Status code and body of `GET path`, or why there is none.
   private func get() -> Result<(Int, [UInt8]), Failure> {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    guard fd >= 0 else { return .failure(Failure(reason: "socket: \(Self.errorText())")) }
+    guard fd >= 0 else { return .failure(Failure(reason: "socket: \(SystemError.errno.reason)")) }
     defer { close(fd) }
     var timeout = timeval(tv_sec: timeoutMilliseconds / 1000, tv_usec: (timeoutMilliseconds % 1000) * 1000)
     setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
@@ -59,11 +60,11 @@ struct HealthcheckProbe {
       }
     }
     guard connected == 0 else {
-      return .failure(Failure(reason: "cannot connect to \(host):\(port): \(Self.errorText())"))
+      return .failure(Failure(reason: "cannot connect to \(host):\(port): \(SystemError.errno.reason)"))
     }
     let request = Array("GET \(path) HTTP/1.0\r\nHost: \(host):\(port)\r\nConnection: close\r\n\r\n".utf8)
     guard request.withUnsafeBytes({ send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }) == request.count else {
-      return .failure(Failure(reason: "cannot send the request: \(Self.errorText())"))
+      return .failure(Failure(reason: "cannot send the request: \(SystemError.errno.reason)"))
     }
     var response: [UInt8] = []
     var buffer = [UInt8](repeating: 0, count: 4096)
@@ -74,7 +75,7 @@ struct HealthcheckProbe {
       } else if count == 0 {
         break
       } else if errno != EINTR {
-        return .failure(Failure(reason: "no answer from \(host):\(port): \(Self.errorText())"))
+        return .failure(Failure(reason: "no answer from \(host):\(port): \(SystemError.errno.reason)"))
       }
     }
     return Self.parse(response).map { .success($0) } ?? .failure(Failure(reason: "malformed HTTP answer"))
@@ -95,6 +96,4 @@ struct HealthcheckProbe {
     let text = String(decoding: body.prefix(200), as: UTF8.self)
     return text.replacing("\n", with: " ")
   }
-
-  static func errorText() -> String { String(cString: strerror(errno)) }
 }

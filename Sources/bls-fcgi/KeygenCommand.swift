@@ -1,5 +1,6 @@
 import ArgumentParser
 import Nostr
+import ProcessSupport
 
 /// `bls-fcgi keygen`: a fresh secp256k1 key pair for `NOSTR_SECRET_KEY`.
 struct KeygenCommand: ParsableCommand {

@@ -3,6 +3,7 @@ import BLSApp
 import ExtrasBase64
 import JSON
 import Nostr
+import ProcessSupport
 import TOON
 
 /// `bls-fcgi payload`: a ready `/handle-payment` body for a freshly signed event, for smoke

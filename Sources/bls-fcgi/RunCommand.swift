@@ -1,6 +1,7 @@
 import ArgumentParser
 import BLSApp
 import BLSFastCGI
+import ProcessSupport
 
 #if canImport(Glibc)
   import Glibc
@@ -78,7 +79,7 @@ struct RunCommand: ParsableCommand {
       let code = try RunStack(plan: plan).run()
       if code != 0 { throw ExitCode(code) }
     } catch let error as SupervisorError {
-      ServeCommand.fail("ERROR: \(error.description)")
+      StandardIO.fail("ERROR: \(error.description)")
     }
   }
 }

@@ -1,5 +1,6 @@
 import BLSApp
 import BLSFastCGI
+import ProcessSupport
 
 #if canImport(Glibc)
   import Glibc
@@ -20,7 +21,7 @@ struct RunPlan {
   let port: Int
 
   init(command: RunCommand, configuration: BLSConfiguration) throws(SupervisorError) {
-    let environment = Self.environment
+    let environment = ProcessEnvironment.variables
     runtimeDirectory = Self.trimmedSlash(command.runtimeDir ?? environment["BLS_RUNTIME_DIR"] ?? "/tmp/bls")
     guard runtimeDirectory.hasPrefix("/") else {
       throw SupervisorError("the runtime directory must be an absolute path, got \(runtimeDirectory)")
@@ -47,8 +48,11 @@ struct RunPlan {
     let accessLog = !command.noAccessLog && environment["BLS_ACCESS_LOG"] != "off"
     let template: String
     if let path = command.nginxTemplate {
-      guard let text = Self.readFile(path) else { throw SupervisorError("cannot read nginx template \(path)") }
-      template = text
+      do {
+        template = String(decoding: try FileIO.read(path), as: UTF8.self)
+      } catch {
+        throw SupervisorError("cannot read nginx template \(path)")
+      }
     } else {
       template = RunNginxTemplate.text
     }
@@ -70,7 +74,7 @@ struct RunPlan {
     for component in runtimeDirectory.split(separator: "/") {
       path += "/" + component
       if mkdir(path, 0o700) != 0 && errno != EEXIST {
-        throw SupervisorError("cannot create runtime directory \(path): \(String(cString: strerror(errno)))")
+        throw SupervisorError("cannot create runtime directory \(path): \(SystemError.errno.reason)")
       }
     }
     guard access(runtimeDirectory, W_OK | X_OK) == 0 else {
@@ -81,8 +85,10 @@ struct RunPlan {
     if FastCGIListener.isAccepting(unixPath: socketPath) {
       throw SupervisorError("another responder is already listening on \(socketPath); is the stack already running?")
     }
-    guard Self.writeFile(nginxConfigPath, nginxConfig) else {
-      throw SupervisorError("cannot write \(nginxConfigPath): \(String(cString: strerror(errno)))")
+    do {
+      try FileIO.replace(nginxConfigPath, with: Array(nginxConfig.utf8))
+    } catch {
+      throw SupervisorError("cannot write \(nginxConfigPath): \(error.reason)")
     }
   }
 
@@ -106,7 +112,7 @@ struct RunPlan {
       guard access(name, X_OK) == 0 else { throw SupervisorError("BLS_NGINX: \(name) is not an executable file") }
       return name
     }
-    let searchPath = environment["PATH"] ?? "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+    let searchPath = ProcessEnvironment.value("PATH") ?? "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
     for directory in searchPath.split(separator: ":") where access("\(directory)/\(name)", X_OK) == 0 {
       return "\(directory)/\(name)"
     }
@@ -132,44 +138,9 @@ struct RunPlan {
     return "user \(user) \(group);  # started as root: keep workers as the responder's user"
   }
 
-  static var environment: [String: String] {
-    var result: [String: String] = [:]
-    var cursor = environ
-    while let entry = cursor.pointee {
-      let pair = String(cString: entry)
-      if let separator = pair.firstIndex(of: "=") {
-        result[String(pair[..<separator])] = String(pair[pair.index(after: separator)...])
-      }
-      cursor += 1
-    }
-    return result
-  }
-
   static func trimmedSlash(_ path: String) -> String {
     var path = path
     while path.count > 1 && path.hasSuffix("/") { path.removeLast() }
     return path
-  }
-
-  static func readFile(_ path: String) -> String? {
-    guard let file = fopen(path, "rb") else { return nil }
-    defer { fclose(file) }
-    var bytes: [UInt8] = []
-    var buffer = [UInt8](repeating: 0, count: 65536)
-    while true {
-      let count = fread(&buffer, 1, buffer.count, file)
-      if count == 0 { break }
-      bytes.append(contentsOf: buffer[0..<count])
-    }
-    return String(decoding: bytes, as: UTF8.self)
-  }
-
-  static func writeFile(_ path: String, _ text: String) -> Bool {
-    let temporary = path + ".tmp"
-    guard let file = fopen(temporary, "wb") else { return false }
-    let bytes = Array(text.utf8)
-    let written = fwrite(bytes, 1, bytes.count, file)
-    guard fclose(file) == 0, written == bytes.count else { return false }
-    return rename(temporary, path) == 0
   }
 }

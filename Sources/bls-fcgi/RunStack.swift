@@ -1,4 +1,5 @@
 import BLSFastCGI
+import ProcessSupport
 
 #if canImport(Glibc)
   import Glibc
@@ -13,7 +14,7 @@ struct RunStack {
   /// Runs until a stop signal (returns 0 after a clean stop) or a child's death (returns 1).
   func run() throws(SupervisorError) -> Int32 {
     var supervisor = Supervisor()
-    let started = FastCGIServer.monotonicMillis()
+    let started = MonotonicClock.milliseconds()
     supervisor.responder = try SupervisorChild.spawn(
       name: "responder", path: plan.selfPath, arguments: plan.responderArguments)
     if let code = waitUntil(
@@ -27,8 +28,8 @@ struct RunStack {
     if let code = waitUntil(&supervisor, since: started, "/health through nginx", { probe.check() == .healthy }) {
       return code
     }
-    FastCGIServer.log(
-      "ready: http://\(plan.probeHost):\(plan.port) in \(FastCGIServer.monotonicMillis() - started) ms (nginx pid \(supervisor.nginx?.pid ?? 0), responder pid \(supervisor.responder?.pid ?? 0), \(plan.workers) workers)"
+    Log.info(
+      "ready: http://\(plan.probeHost):\(plan.port) in \(MonotonicClock.milliseconds() - started) ms (nginx pid \(supervisor.nginx?.pid ?? 0), responder pid \(supervisor.responder?.pid ?? 0), \(plan.workers) workers)"
     )
     return supervise(&supervisor)
   }
@@ -42,19 +43,19 @@ struct RunStack {
       for (child, exit) in supervisor.reap() {
         // A responder that exits 1 at start already printed its one-line reason.
         if !(child.name == "responder" && exit.exitCode == 1) {
-          FastCGIServer.log("\(child.name) \(exit) while starting")
+          Log.info("\(child.name) \(exit) while starting")
         }
         _ = supervisor.stopAll()
         return 1
       }
-      if FastCGIServer.monotonicMillis() - started > Self.startupTimeoutMilliseconds {
-        FastCGIServer.log("timed out waiting for \(what)")
+      if MonotonicClock.milliseconds() - started > Self.startupTimeoutMilliseconds {
+        Log.info("timed out waiting for \(what)")
         _ = supervisor.stopAll()
         return 1
       }
       let signal = Supervisor.waitForSignal(milliseconds: 10)
       if signal == SIGTERM || signal == SIGINT || signal == SIGQUIT {
-        FastCGIServer.log("\(Self.name(signal)) received while starting: stopping")
+        Log.info("\(SignalSet.name(signal)) received while starting: stopping")
         return supervisor.stopAll() ? 0 : 1
       }
     }
@@ -65,35 +66,24 @@ struct RunStack {
   private func supervise(_ supervisor: inout Supervisor) -> Int32 {
     while true {
       for (child, exit) in supervisor.reap() {
-        FastCGIServer.log("\(child.name) \(exit) unexpectedly: stopping")
+        Log.info("\(child.name) \(exit) unexpectedly: stopping")
         _ = supervisor.stopAll()
         return 1
       }
       let signal = Supervisor.waitForSignal(milliseconds: 1000)
       switch signal {
       case SIGTERM, SIGINT, SIGQUIT:
-        FastCGIServer.log("\(Self.name(signal)) received: stopping")
+        Log.info("\(SignalSet.name(signal)) received: stopping")
         let clean = supervisor.stopAll()
-        FastCGIServer.log(clean ? "stopped cleanly" : "stopped, but the responder did not drain cleanly")
+        Log.info(clean ? "stopped cleanly" : "stopped, but the responder did not drain cleanly")
         return clean ? 0 : 1
       case SIGHUP, SIGUSR1:
         // nginx reopens its logs on SIGUSR1; neither reloading nor reopening applies to a
         // configuration read from the environment at start.
-        FastCGIServer.log("\(Self.name(signal)) ignored (configuration is read at start; restart to change it)")
+        Log.info("\(SignalSet.name(signal)) ignored (configuration is read at start; restart to change it)")
       default:
         break
       }
-    }
-  }
-
-  static func name(_ signal: Int32) -> String {
-    switch signal {
-    case SIGTERM: "SIGTERM"
-    case SIGINT: "SIGINT"
-    case SIGQUIT: "SIGQUIT"
-    case SIGHUP: "SIGHUP"
-    case SIGUSR1: "SIGUSR1"
-    default: "signal \(signal)"
     }
   }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import BLSApp
 import BLSFastCGI
+import ProcessSupport
 
 #if canImport(Glibc)
   import Glibc
@@ -78,35 +79,28 @@ struct ServeCommand: ParsableCommand {
       listener = try ServeEndpoint(socket: socket, socketMode: socketMode, listen: listen).open()
     } catch {
       store.close()
-      Self.fail("ERROR: \(error.message)")
+      StandardIO.fail("ERROR: \(error.message)")
     }
     let options = FastCGIServerOptions(
       workers: workers, maxBodyBytes: configuration.maxRequestBodyBytes,
       ioTimeoutSeconds: ioTimeout,
       idleTimeoutSeconds: idleTimeout,
       allowedTCPPeers: FastCGIServerOptions.peers(
-        fromWebServerAddrs: getenv("FCGI_WEB_SERVER_ADDRS").map { String(cString: $0) }))
+        fromWebServerAddrs: ProcessEnvironment.value("FCGI_WEB_SERVER_ADDRS")))
     let server = try FastCGIServer(
       listener: listener, options: options,
       reject: { BLSApplication.error($0.status, $0.message) }, handler: application.handle(_:respond:))
     try ServeSignals.onStopSignal { name in
-      FastCGIServer.log("\(name) received: draining (no new connections; answering requests in flight)")
+      Log.info("\(name) received: draining (no new connections; answering requests in flight)")
       server.stop()
     }
-    FastCGIServer.log(
+    Log.info(
       "serving on \(listener.address) with \(workers) workers, body limit \(options.maxBodyBytes) bytes"
     )
     try server.run()
     store.close()
     // How well group commit worked (events per durable commit), for operators and bench/run.sh.
-    FastCGIServer.log("group commit: \(store.statistics)")
-    FastCGIServer.log("stopped: requests answered, database checkpointed and closed")
-  }
-
-  /// Prints `line` on stderr and exits 1.
-  static func fail(_ line: String) -> Never {
-    let bytes = Array((line + "\n").utf8)
-    _ = bytes.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
-    Glibc.exit(1)
+    Log.info("group commit: \(store.statistics)")
+    Log.info("stopped: requests answered, database checkpointed and closed")
   }
 }

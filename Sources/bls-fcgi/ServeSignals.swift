@@ -1,3 +1,4 @@
+import ProcessSupport
 import Threads
 
 #if canImport(Glibc)
@@ -15,41 +16,16 @@ import Threads
 /// blocked in every thread; one waiter thread takes them with `sigwait`, and the stop runs as
 /// ordinary code (it wakes the workers through an eventfd). SIGPIPE is ignored by the server.
 enum ServeSignals {
-  static let stopSignals: [Int32] = [SIGTERM, SIGINT, SIGUSR1]
+  static let stopSignals = SignalSet([SIGTERM, SIGINT, SIGUSR1])
 
-  /// Gives the stop signals a no-op handler and blocks them in the calling thread and, by
-  /// inheritance, in every thread it starts later. Call first thing in `main`.
-  static func blockStopSignals() {
-    for signal in stopSignals { Supervisor.installNoOpHandler(signal) }
-    var set = signalSet()
-    pthread_sigmask(SIG_BLOCK, &set, nil)
-  }
+  /// Blocks the stop signals (see ``SignalSet/block()``). Call first thing in `run()`.
+  static func blockStopSignals() { stopSignals.block() }
 
   /// Starts the waiter thread: `action` runs once per stop signal received, with its name.
   static func onStopSignal(_ action: @escaping @Sendable (String) -> Void) throws {
     let waiter = try PosixThread {
-      var set = signalSet()
-      while true {
-        var received: Int32 = 0
-        if sigwait(&set, &received) == 0 { action(name(received)) }
-      }
+      while true { action(SignalSet.name(stopSignals.wait())) }
     }
     waiter.detach()
-  }
-
-  static func signalSet() -> sigset_t {
-    var set = sigset_t()
-    sigemptyset(&set)
-    for signal in stopSignals { sigaddset(&set, signal) }
-    return set
-  }
-
-  static func name(_ signal: Int32) -> String {
-    switch signal {
-    case SIGTERM: "SIGTERM"
-    case SIGINT: "SIGINT"
-    case SIGUSR1: "SIGUSR1"
-    default: "signal \(signal)"
-    }
   }
 }

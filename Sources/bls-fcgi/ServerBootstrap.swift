@@ -2,6 +2,7 @@ import BLSApp
 import BLSFastCGI
 import BLSStore
 import Nostr
+import ProcessSupport
 
 #if canImport(Glibc)
   import Glibc
@@ -49,11 +50,4 @@ struct ServerBootstrap {
       configuration: configuration, store: store,
       application: BLSApplication(configuration: configuration, store: store))
   }
-}
-
-/// One-line logs on stderr (the container's log stream), through the transport's logger so
-/// lines from several threads never interleave.
-enum Log {
-  static func info(_ message: String) { FastCGIServer.log(message) }
-  static func warning(_ message: String) { FastCGIServer.log("WARNING: \(message)") }
 }

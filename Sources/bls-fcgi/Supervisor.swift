@@ -1,4 +1,4 @@
-import BLSFastCGI
+import ProcessSupport
 
 #if canImport(Glibc)
   import Glibc
@@ -16,43 +16,19 @@ import BLSFastCGI
 struct Supervisor {
   static let stopBudgetMilliseconds: Int64 = 9000
   /// Signals the supervisor handles synchronously with `sigtimedwait` (blocked otherwise).
-  static let handledSignals: [Int32] = [SIGTERM, SIGINT, SIGQUIT, SIGHUP, SIGUSR1, SIGUSR2, SIGCHLD]
+  static let handledSignals = SignalSet([SIGTERM, SIGINT, SIGQUIT, SIGHUP, SIGUSR1, SIGUSR2, SIGCHLD])
 
   var responder: SupervisorChild?
   var nginx: SupervisorChild?
 
-  /// Blocks the handled signals, after giving each a no-op handler. As PID 1 of a container
-  /// the kernel drops a signal whose disposition is the default unless it is blocked; the
-  /// handler keeps them deliverable even if they were ever unblocked. Children get default
-  /// dispositions and a clean mask (see `bls_spawn_child`).
-  static func blockSignals() {
-    for signal in handledSignals { installNoOpHandler(signal) }
-    var set = signalSet()
-    sigprocmask(SIG_BLOCK, &set, nil)
-  }
-
-  /// A handler that does nothing; the signal is taken synchronously with `sigtimedwait`.
-  static func installNoOpHandler(_ signal: Int32) {
-    var action = sigaction()
-    action.__sigaction_handler.sa_handler = { _ in }
-    sigemptyset(&action.sa_mask)
-    action.sa_flags = SA_RESTART
-    sigaction(signal, &action, nil)
-  }
-
-  static func signalSet() -> sigset_t {
-    var set = sigset_t()
-    sigemptyset(&set)
-    for signal in handledSignals { sigaddset(&set, signal) }
-    return set
-  }
+  /// Blocks the handled signals, after giving each a no-op handler (see
+  /// ``SignalSet/block()``). Children get default dispositions and a clean mask (see
+  /// `bls_spawn_child`).
+  static func blockSignals() { handledSignals.block() }
 
   /// Waits up to `milliseconds` for a handled signal; returns it, or 0 on timeout.
   static func waitForSignal(milliseconds: Int64) -> Int32 {
-    var set = signalSet()
-    var timeout = timespec(tv_sec: Int(milliseconds / 1000), tv_nsec: Int(milliseconds % 1000) * 1_000_000)
-    let signal = sigtimedwait(&set, nil, &timeout)
-    return signal > 0 ? signal : 0
+    handledSignals.wait(milliseconds: milliseconds) ?? 0
   }
 
   /// Exit statuses of supervised children reaped but not yet reported.
@@ -61,11 +37,8 @@ struct Supervisor {
   /// Reaps every exited child, supervised or not (orphans re-parented to PID 1), keeping
   /// the supervised ones' statuses.
   private mutating func reapAll() {
-    while true {
-      var status: Int32 = 0
-      let pid = waitpid(-1, &status, WNOHANG)
-      guard pid > 0 else { return }
-      if pid == responder?.pid || pid == nginx?.pid { exits[pid] = ChildExit(status: status) }
+    while let (pid, exit) = ChildProcess.reapAny() {
+      if pid == responder?.pid || pid == nginx?.pid { exits[pid] = exit }
     }
   }
 
@@ -91,33 +64,33 @@ struct Supervisor {
   /// Kills whatever is left in `child`'s process group: nginx workers outlive a master that
   /// was killed, and would keep the port open.
   private func killGroup(of child: SupervisorChild) {
-    if kill(-child.pid, SIGKILL) == 0 {
-      FastCGIServer.log("killed what was left of \(child.name)'s process group")
+    if child.process.sendToGroup(SIGKILL) {
+      Log.info("killed what was left of \(child.name)'s process group")
     }
   }
 
   /// Stops nginx, then the responder, within the budget. Returns whether the responder
   /// drained and exited 0.
   mutating func stopAll() -> Bool {
-    let deadline = FastCGIServer.monotonicMillis() + Self.stopBudgetMilliseconds
+    let deadline = MonotonicClock.milliseconds() + Self.stopBudgetMilliseconds
     if let nginx {
-      FastCGIServer.log("stopping nginx gracefully (SIGQUIT)")
+      Log.info("stopping nginx gracefully (SIGQUIT)")
       nginx.send(SIGQUIT)
-      let nginxDeadline = min(deadline - 2500, FastCGIServer.monotonicMillis() + 6000)
+      let nginxDeadline = min(deadline - 2500, MonotonicClock.milliseconds() + 6000)
       let exit = waitFor(nginx, until: nginxDeadline) ?? forceStop(nginx, until: nginxDeadline + 500)
-      if let exit, !exit.succeeded { FastCGIServer.log("nginx \(exit)") }
+      if let exit, !exit.succeeded { Log.info("nginx \(exit)") }
       killGroup(of: nginx)
       self.nginx = nil
     }
     for child in lost where child.name == "nginx" { killGroup(of: child) }
     lost.removeAll()
     guard let responder else { return true }
-    FastCGIServer.log("stopping the responder (SIGTERM): draining requests, checkpointing the database")
+    Log.info("stopping the responder (SIGTERM): draining requests, checkpointing the database")
     responder.send(SIGTERM)
     let exit = waitFor(responder, until: deadline) ?? forceStop(responder, until: deadline + 500)
     self.responder = nil
     guard let exit else { return false }
-    if !exit.succeeded { FastCGIServer.log("responder \(exit)") }
+    if !exit.succeeded { Log.info("responder \(exit)") }
     return exit.succeeded
   }
 
@@ -126,7 +99,7 @@ struct Supervisor {
     while true {
       reapAll()
       if let exit = exits.removeValue(forKey: child.pid) { return exit }
-      let now = FastCGIServer.monotonicMillis()
+      let now = MonotonicClock.milliseconds()
       if now >= deadline { return nil }
       _ = Self.waitForSignal(milliseconds: min(50, deadline - now))
     }
@@ -134,7 +107,7 @@ struct Supervisor {
 
   /// Kills `child`, which missed its deadline, and waits briefly for it.
   private mutating func forceStop(_ child: SupervisorChild, until deadline: Int64) -> ChildExit? {
-    FastCGIServer.log("\(child.name) did not stop in time; sending SIGKILL")
+    Log.info("\(child.name) did not stop in time; sending SIGKILL")
     child.send(SIGKILL)
     return waitFor(child, until: deadline)
   }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import JSON
+import ProcessSupport
 import TOON
 
 #if canImport(Glibc)
@@ -57,44 +58,5 @@ struct TOONCommand: ParsableCommand {
         StandardIO.fail("toon encode: invalid JSON: \(error)")
       }
     }
-  }
-}
-
-/// Whole-stream stdin/stdout/stderr helpers over the C library.
-enum StandardIO {
-  static func readAll() -> [UInt8] {
-    var bytes: [UInt8] = []
-    var buffer = [UInt8](repeating: 0, count: 65536)
-    while true {
-      let n = read(0, &buffer, buffer.count)
-      if n > 0 {
-        bytes.append(contentsOf: buffer[0..<n])
-      } else if n == 0 || errno != EINTR {
-        break
-      }
-    }
-    return bytes
-  }
-
-  static func write(_ bytes: [UInt8], to fd: Int32 = 1) {
-    var offset = 0
-    while offset < bytes.count {
-      let n = bytes[offset...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
-      if n > 0 {
-        offset += n
-      } else if errno != EINTR {
-        return
-      }
-    }
-  }
-
-  static func write(_ text: String, to fd: Int32 = 1) {
-    write(Array(text.utf8), to: fd)
-  }
-
-  /// Prints one line on stderr and exits 1.
-  static func fail(_ line: String) -> Never {
-    write(line + "\n", to: 2)
-    exit(1)
   }
 }

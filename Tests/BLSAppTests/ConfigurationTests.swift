@@ -183,14 +183,16 @@ struct ConfigurationTests {
         == true)
   }
 
-  @Test func realFilesAreRead() throws {
-    let path = "/tmp/bls-config-test-\(UInt64.random(in: 0...UInt64.max))"
-    try (Self.secret + "\n").write(toFile: path, atomically: true, encoding: .utf8)
-    defer { try? FileManager.default.removeItem(atPath: path) }
+  @Test("with no file reader given, a VAR_FILE is an error naming it (the core reads no files)")
+  func noFileReaderByDefault() {
     var env = Self.required
     env["NOSTR_SECRET_KEY"] = nil
-    env["NOSTR_SECRET_KEY_FILE"] = path
-    let c = try BLSConfiguration.fromEnvironment(Environment(env))
-    #expect(c.publicKeyHex == (try load([:]).publicKeyHex))
+    env["NOSTR_SECRET_KEY_FILE"] = "/run/secrets/key"
+    #expect(throws: ConfigurationError.self) { try BLSConfiguration.fromEnvironment(Environment(env)) }
+    do {
+      _ = try BLSConfiguration.fromEnvironment(Environment(env))
+    } catch {
+      #expect(error.description == "ERROR: NOSTR_SECRET_KEY_FILE: cannot read /run/secrets/key: no file reader given")
+    }
   }
 }

@@ -1,4 +1,5 @@
 import Nostr
+import ProcessSupport
 import Threads
 
 #if canImport(Glibc)
@@ -114,11 +115,11 @@ final class GroupCommitter: @unchecked Sendable {
       queue.removeFirst(take)
       lock.unlock()
 
-      let start = monotonicNanoseconds()
+      let start = MonotonicClock.nanoseconds()
       connectionGuard?.lock()
       let outcome = writer.apply(batch.map(\.event), receivedAt: Int64(time(nil)))
       connectionGuard?.unlock()
-      let elapsed = monotonicNanoseconds() &- start
+      let elapsed = MonotonicClock.nanoseconds() &- start
 
       lock.lock()
       var completions = false
@@ -142,11 +143,4 @@ final class GroupCommitter: @unchecked Sendable {
     }
     lock.unlock()
   }
-}
-
-/// CLOCK_MONOTONIC in nanoseconds.
-func monotonicNanoseconds() -> UInt64 {
-  var now = timespec()
-  clock_gettime(CLOCK_MONOTONIC, &now)
-  return UInt64(now.tv_sec) * 1_000_000_000 + UInt64(now.tv_nsec)
 }

@@ -1,5 +1,5 @@
-#ifndef CFastCGI_PROCESS_H
-#define CFastCGI_PROCESS_H
+#ifndef CLinux_SPAWN_H
+#define CLinux_SPAWN_H
 #include <errno.h>
 #include <signal.h>
 #include <string.h>
