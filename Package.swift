@@ -47,6 +47,10 @@ let package = Package(
         .product(name: "ExtrasBase64", package: "swift-extras-base64"),
       ]),
 
+    // The FastCGI record layer (FastCGI 1.0): records, name-value pairs, the per-connection
+    // parser and the response encoder. Pure: no I/O, no Foundation, no dependencies.
+    .target(name: "FastCGIWire"),
+
     // POSIX threads, locks and a blocking queue, shared by the adapters (no Foundation).
     .target(name: "Threads"),
 
@@ -71,6 +75,7 @@ let package = Package(
     .target(name: "BLSTestSupport", dependencies: ["JSON"], path: "Tests/BLSTestSupport"),
     .testTarget(name: "JSONTests", dependencies: ["BLSTestSupport", "JSON"]),
     .testTarget(name: "TOONTests", dependencies: ["BLSTestSupport", "TOON", "JSON"]),
+    .testTarget(name: "FastCGIWireTests", dependencies: ["FastCGIWire"]),
     .testTarget(name: "NostrTests", dependencies: ["BLSTestSupport", "Nostr", "JSON"]),
     .testTarget(
       name: "BLSAppTests",
