@@ -75,7 +75,7 @@ let package = Package(
     .target(name: "BLSTestSupport", dependencies: ["JSON"], path: "Tests/BLSTestSupport"),
     .testTarget(name: "JSONTests", dependencies: ["BLSTestSupport", "JSON"]),
     .testTarget(name: "TOONTests", dependencies: ["BLSTestSupport", "TOON", "JSON"]),
-    .testTarget(name: "FastCGIWireTests", dependencies: ["FastCGIWire"]),
+    .testTarget(name: "FastCGIWireTests", dependencies: ["BLSTestSupport", "FastCGIWire"]),
     .testTarget(name: "NostrTests", dependencies: ["BLSTestSupport", "Nostr", "JSON"]),
     .testTarget(
       name: "BLSAppTests",
