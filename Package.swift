@@ -51,6 +51,10 @@ let package = Package(
         .product(name: "ExtrasBase64", package: "swift-extras-base64"),
       ]),
 
+    // The FastCGI record layer (FastCGI 1.0): records, name-value pairs, the per-connection
+    // parser and the response encoder. Pure: no I/O, no Foundation, no dependencies.
+    .target(name: "FastCGIWire"),
+
     // POSIX threads, locks and a blocking queue, shared by the adapters (no Foundation).
     .target(name: "Threads"),
     // Process utilities: logging, the monotonic clock, signals, environment, files, spawning.
@@ -78,6 +82,7 @@ let package = Package(
     .target(name: "BLSTestSupport", dependencies: ["JSON"], path: "Tests/BLSTestSupport"),
     .testTarget(name: "JSONTests", dependencies: ["BLSTestSupport", "JSON"]),
     .testTarget(name: "TOONTests", dependencies: ["BLSTestSupport", "TOON", "JSON"]),
+    .testTarget(name: "FastCGIWireTests", dependencies: ["BLSTestSupport", "FastCGIWire"]),
     .testTarget(name: "NostrTests", dependencies: ["BLSTestSupport", "Nostr", "JSON"]),
     .testTarget(
       name: "BLSAppTests",
