@@ -63,7 +63,7 @@ let package = Package(
     // Adapters.
     .target(name: "BLSStore", dependencies: ["Nostr", "JSON", "CSQLite", "Threads", "ProcessSupport"]),
     .target(
-      name: "BLSFastCGI", dependencies: ["HTTPCore", "CFastCGI", "CLinux", "Threads", "ProcessSupport"]),
+      name: "BLSFastCGI", dependencies: ["HTTPCore", "FastCGIWire", "CLinux", "Threads", "ProcessSupport"]),
     .executableTarget(
       name: "bls-fcgi",
       dependencies: [
