@@ -54,6 +54,10 @@ let package = Package(
         .product(name: "ExtrasBase64", package: "swift-extras-base64"),
       ]),
 
+    // The FastCGI record layer (FastCGI 1.0): records, name-value pairs, the per-connection
+    // parser and the response encoder. Pure: no I/O, no Foundation, no dependencies.
+    .target(name: "FastCGIWire"),
+
     // POSIX threads, locks and a blocking queue, shared by the adapters (no Foundation).
     .target(name: "Threads"),
     // Process utilities: logging, the monotonic clock, signals, environment, files, spawning.
@@ -62,7 +66,7 @@ let package = Package(
     // Adapters.
     .target(name: "BLSStore", dependencies: ["Nostr", "JSON", "CSQLite", "Threads", "ProcessSupport"]),
     .target(
-      name: "BLSFastCGI", dependencies: ["HTTPCore", "CFastCGI", "CLinux", "Threads", "ProcessSupport"]),
+      name: "BLSFastCGI", dependencies: ["HTTPCore", "FastCGIWire", "CLinux", "Threads", "ProcessSupport"]),
     .executableTarget(
       name: "bls-fcgi",
       dependencies: [
@@ -81,6 +85,7 @@ let package = Package(
     .target(name: "BLSTestSupport", dependencies: ["JSON", "Nostr"], path: "Tests/BLSTestSupport"),
     .testTarget(name: "JSONTests", dependencies: ["BLSTestSupport", "JSON"]),
     .testTarget(name: "TOONTests", dependencies: ["BLSTestSupport", "TOON", "JSON"]),
+    .testTarget(name: "FastCGIWireTests", dependencies: ["BLSTestSupport", "FastCGIWire"]),
     .testTarget(name: "NostrTests", dependencies: ["BLSTestSupport", "Nostr", "JSON"]),
     .testTarget(
       name: "BLSAppTests",
