@@ -1,7 +1,6 @@
 import FastCGIWire
-import HTTPCore
-
 import Glibc
+import HTTPCore
 
 /// The CGI/FastCGI request parameters (`REQUEST_METHOD`, `REQUEST_URI`, `HTTP_*`, …) a web
 /// server sends in `FCGI_PARAMS` (RFC 3875 §4.1), reduced to what an ``HTTPRequest`` needs:

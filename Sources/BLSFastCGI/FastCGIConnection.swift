@@ -1,8 +1,7 @@
 import FastCGIWire
+import Glibc
 import HTTPCore
 import ProcessSupport
-
-import Glibc
 
 /// One connection from the web server: its non-blocking socket, the record parser holding
 /// whatever part of a request has arrived, and the bytes waiting to be written.

@@ -1,6 +1,5 @@
-import ProcessSupport
-
 import Glibc
+import ProcessSupport
 
 /// The listening socket a ``FastCGIServer`` accepts web-server connections on: a unix socket
 /// it creates, a TCP address (loopback unless told otherwise), or a socket inherited on fd 0

@@ -1,7 +1,6 @@
 import CLinux
-import ProcessSupport
-
 import Glibc
+import ProcessSupport
 
 /// Accepting connections: one worker at a time drains the listen queue (the listener is
 /// registered one-shot), then re-arms it.

@@ -1,7 +1,6 @@
 import CLinux
-import HTTPCore
-
 import Glibc
+import HTTPCore
 
 /// Deferred responses: a handler that answers later hands its response to the completion
 /// queue from whatever thread has it (for BLS: the store's writer, once a batch is durable);

@@ -1,6 +1,5 @@
-import ProcessSupport
-
 import Glibc
+import ProcessSupport
 
 /// Timeouts: once a second, whichever worker comes by closes the connections that have
 /// waited too long for something.

@@ -1,8 +1,7 @@
 import FastCGIWire
+import Glibc
 import HTTPCore
 import ProcessSupport
-
-import Glibc
 
 /// Reading: what arrived on a connection goes through its record parser; each event it yields
 /// is acted on here.

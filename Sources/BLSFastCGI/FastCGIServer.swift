@@ -1,11 +1,10 @@
 import CLinux
 import FastCGIWire
+import Glibc
 import HTTPCore
 import ProcessSupport
 import Synchronization
 import Threads
-
-import Glibc
 
 /// A FastCGI responder (FastCGI spec §6.2): accepts web-server connections on a
 /// ``FastCGIListener`` and answers each request with a handler, on a pool of worker threads

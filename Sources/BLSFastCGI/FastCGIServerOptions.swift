@@ -1,5 +1,4 @@
 import FastCGIWire
-
 import Glibc
 
 /// Tuning of a ``FastCGIServer``.
