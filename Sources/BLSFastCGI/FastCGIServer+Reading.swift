@@ -6,37 +6,44 @@ import ProcessSupport
 /// Reading: what arrived on a connection goes through its record parser; each event it yields
 /// is acted on here.
 extension FastCGIServer {
-  /// Reads what has arrived on `connection` (up to ``readBudget`` bytes), parses it and acts
+  /// Reads what has arrived on `connection` (up to ``readBudget`` bytes), parses it, then acts
   /// on each event. Returns false when the connection must close now.
+  ///
+  /// Everything available is read before anything is acted on: when the web server sent a
+  /// request and then closed the connection (its client left, its timeout fired), the request
+  /// is never handed to the application — nobody would receive the answer.
   func read(_ connection: FastCGIConnection, buffer: inout [UInt8], events: inout [FastCGIEvent]) -> Bool {
     var budget = Self.readBudget
+    var peerGone = false
+    events.removeAll(keepingCapacity: true)
+    let now = MonotonicClock.milliseconds()
     while budget > 0 {
       let count = buffer.withUnsafeMutableBytes { recv(connection.fd, $0.baseAddress, $0.count, 0) }
       if count > 0 {
         budget -= count
         // After a final answer, or after the parser's last word: input is drained unread.
         guard connection.phase == .open, !connection.parser.isClosed else { continue }
-        let now = MonotonicClock.milliseconds()
-        events.removeAll(keepingCapacity: true)
         buffer.withUnsafeBytes {
           connection.parser.consume(UnsafeRawBufferPointer(rebasing: $0[0..<count]), into: &events)
         }
         if connection.requestStartedAt == nil && connection.pending == nil { connection.requestStartedAt = now }
-        for event in events {
-          guard handle(event, on: connection, now: now) else { return false }
-        }
-        if connection.pending != nil
-          || (connection.parser.activeRequestId == nil && connection.parser.bufferedByteCount == 0)
-        {
-          connection.requestStartedAt = nil
-        }
-        if connection.unwritten >= Self.outputHighWater { break }
+        if events.count > 64 { break }  // act on these first
         continue
       }
       if count < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) { break }
       if count < 0 && errno == EINTR { continue }
       // End of stream or a reset: the web server is gone (or, lingering, done).
-      return false
+      peerGone = true
+      break
+    }
+    if peerGone { return false }
+    for event in events {
+      guard handle(event, on: connection, now: now) else { return false }
+    }
+    if connection.pending != nil
+      || (connection.parser.activeRequestId == nil && connection.parser.bufferedByteCount == 0)
+    {
+      connection.requestStartedAt = nil
     }
     return true
   }

@@ -148,7 +148,13 @@ public final class SQLiteEventStore: EventStore, @unchecked Sendable {
   /// outcome is durable, together with the rest of its batch, so no thread waits per event.
   /// Failures are ``EventStoreError`` (`disk_full`, `io`, `closed`, …).
   public func store(_ event: NostrEvent, completion: @escaping StoreCompletion) {
-    committer.submit(event, completion: completion)
+    committer.submit(event, conditions: .always, completion: completion)
+  }
+
+  /// Queues `event`; its writer drops it, unstored, if `conditions` no longer hold when it
+  /// takes the event into a batch (the only window left is a batch already committing).
+  public func store(_ event: NostrEvent, conditions: StoreConditions, completion: @escaping StoreCompletion) {
+    committer.submit(event, conditions: conditions, completion: completion)
   }
 
   public func event(id: String) throws(EventStoreError) -> NostrEvent? {

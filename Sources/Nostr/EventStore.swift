@@ -27,13 +27,12 @@ public protocol EventStore: Sendable {
   /// store, after the transaction that holds the event is on disk — or has failed.
   func store(_ event: NostrEvent, completion: @escaping StoreCompletion)
 
-  /// ``store(_:completion:)`` for a request that must not be stored after `deadline` (Unix
-  /// milliseconds, the clock the application answers with). A store that queues writes checks
-  /// it again when its writer takes the event into a batch: past it (the clock later than
-  /// `deadline`), the event is dropped unstored and `completion` gets an error with code
-  /// ``EventStoreError/deadlineExceededCode``. The default implementation ignores the deadline
-  /// and calls ``store(_:completion:)``: the caller has checked it just before.
-  func store(_ event: NostrEvent, deadline: Int64, completion: @escaping StoreCompletion)
+  /// ``store(_:completion:)`` for an event that must not be stored unless `conditions` still
+  /// hold when the store takes it into a transaction (a deadline, a peer still waiting); see
+  /// ``StoreConditions``. The default implementation checks abandonment once, now (the caller
+  /// has just checked the deadline), then calls ``store(_:completion:)``; a store that queues
+  /// writes checks both when its batch forms.
+  func store(_ event: NostrEvent, conditions: StoreConditions, completion: @escaping StoreCompletion)
 
   /// The stored event with this id, if any.
   func event(id: String) throws(EventStoreError) -> NostrEvent?
@@ -57,7 +56,12 @@ extension EventStore {
     return try answer.pop()!.get()
   }
 
-  public func store(_ event: NostrEvent, deadline: Int64, completion: @escaping StoreCompletion) {
+  public func store(_ event: NostrEvent, conditions: StoreConditions, completion: @escaping StoreCompletion) {
+    // The deadline was checked by the caller a moment ago, on its own clock: only whether
+    // anyone still waits is checked here.
+    if conditions.isAbandoned(), let violation = conditions.violation(now: Int64.min) {
+      return completion(.failure(violation))
+    }
     store(event, completion: completion)
   }
 }
@@ -77,6 +81,9 @@ public struct EventStoreError: Error, Sendable, Equatable, CustomStringConvertib
   public var description: String { "\(code): \(message)" }
 
   /// The code of a store that dropped an event, unstored, because its deadline passed before
-  /// its batch formed (``EventStore/store(_:deadline:completion:)``).
+  /// its batch formed (``StoreConditions``).
   public static let deadlineExceededCode = "deadline_exceeded"
+  /// The code of a store that dropped an event, unstored, because its request was abandoned
+  /// before its batch formed (``StoreConditions``).
+  public static let abandonedCode = "abandoned"
 }

@@ -96,7 +96,7 @@ final class RecordingStore: EventStore {
     received.withLock { $0.append(event) }
     completion(.success(.stored))
   }
-  func store(_ event: NostrEvent, deadline: Int64, completion: @escaping StoreCompletion) {
+  func store(_ event: NostrEvent, conditions: StoreConditions, completion: @escaping StoreCompletion) {
     received.withLock { $0.append(event) }
     completion(.success(.stored))
   }
@@ -110,10 +110,11 @@ final class RecordingStore: EventStore {
 final class LateBatchStore: EventStore {
   let deadlines = Locked<[Int64]>([])
   func store(_ event: NostrEvent, completion: @escaping StoreCompletion) {
-    completion(.failure(EventStoreError(code: "unexpected", message: "only store(_:deadline:completion:) is expected")))
+    completion(
+      .failure(EventStoreError(code: "unexpected", message: "only store(_:conditions:completion:) is expected")))
   }
-  func store(_ event: NostrEvent, deadline: Int64, completion: @escaping StoreCompletion) {
-    deadlines.withLock { $0.append(deadline) }
+  func store(_ event: NostrEvent, conditions: StoreConditions, completion: @escaping StoreCompletion) {
+    deadlines.withLock { $0.append(conditions.deadline ?? -1) }
     completion(.failure(EventStoreError(code: EventStoreError.deadlineExceededCode, message: "batch formed too late")))
   }
   func event(id: String) throws(EventStoreError) -> NostrEvent? { nil }

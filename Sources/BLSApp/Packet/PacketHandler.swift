@@ -41,7 +41,7 @@ struct PacketHandler: Sendable {
     case .answer(let response): return response
     case .store(let event, let deadline, let now):
       let accepted = Self.accepted(PaymentDecider.acceptance(event, .stored, now: now))
-      decider.store(event, deadline: deadline, clock: clock) { failure in
+      decider.store(event, deadline: deadline, abandonment: request.abandonment, clock: clock) { failure in
         respond(failure.map { Self.rejected($0) } ?? accepted)
       }
       return nil

@@ -1,4 +1,5 @@
 import ExtrasBase64
+import HTTPCore
 import JSON
 import Nostr
 import TOON
@@ -36,17 +37,22 @@ public struct PaymentDecider: Sendable {
   /// Step 10 without waiting: stores an event ``checkedEvent(data:amount:executionCondition:)``
   /// returned, unless `deadline` passes first; `completion` runs once the event is durable
   /// (`nil`: stored, already stored or superseded — all accepted) or was not stored, on the
-  /// store's thread (``EventStore/store(_:deadline:completion:)``). Whatever the answer costs
+  /// store's thread (``EventStore/store(_:conditions:completion:)``). Whatever the answer costs
   /// to build is best built before calling: that thread is the store's writer.
   ///
   /// The caller checks `deadline` when it decides; the store checks it again when its batch
   /// forms, and an event it drops for it is answered from `deadline` at `clock`'s time:
   /// `expired` when `expiresAt` has passed, else `timedOut`.
+  ///
+  /// `abandonment` is the request's: once its transport gives up on the answer (the web server
+  /// closed the connection), the store leaves the event out of its next batch; the answer then
+  /// goes nowhere.
   public func store(
-    _ event: NostrEvent, deadline: RequestDeadline, clock: @escaping @Sendable () -> Int64,
-    completion: @escaping @Sendable (PaymentFailure?) -> Void
+    _ event: NostrEvent, deadline: RequestDeadline, abandonment: RequestAbandonment,
+    clock: @escaping @Sendable () -> Int64, completion: @escaping @Sendable (PaymentFailure?) -> Void
   ) {
-    store.store(event, deadline: deadline.millis) { result in
+    let conditions = StoreConditions(deadline: deadline.millis) { abandonment.isAbandoned }
+    store.store(event, conditions: conditions) { result in
       switch result {
       case .success: completion(nil)
       case .failure(let error) where error.code == EventStoreError.deadlineExceededCode:

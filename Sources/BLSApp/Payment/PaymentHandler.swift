@@ -24,7 +24,8 @@ struct PaymentHandler: Sendable {
     }
     // Built here, on the worker, so the store's writer thread only picks the answer.
     let accepted = Self.answer(.success(PaymentDecider.acceptance(checked.event, .stored, now: checked.now)))
-    decider.store(checked.event, deadline: checked.deadline, clock: clock) { failure in
+    decider.store(checked.event, deadline: checked.deadline, abandonment: request.abandonment, clock: clock) {
+      failure in
       respond(failure.map { Self.reject($0) } ?? accepted)
     }
     return nil

@@ -3,8 +3,8 @@
 /// `BLS_REQUEST_TIMEOUT_MS`. All instants are Unix milliseconds of the application's clock,
 /// the clock `expiresAt` is written in; the core never reads a clock itself.
 ///
-/// Checked when the request is decided (``PaymentDecider/store(_:deadline:completion:)``) and
-/// handed to the store (``EventStore/store(_:deadline:completion:)``), which checks it again
+/// Checked when the request is decided (``PaymentDecider/store(_:deadline:abandonment:clock:completion:)``) and
+/// handed to the store (``EventStore/store(_:conditions:completion:)``), which checks it again
 /// when its writer forms a batch. A request past it is not stored and is answered
 /// ``PaymentFailure/expired(_:)`` when `expiresAt` has passed, else
 /// ``PaymentFailure/timedOut(limitMillis:)``.

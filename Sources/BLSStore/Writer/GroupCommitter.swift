@@ -12,6 +12,7 @@ final class GroupCommitter: @unchecked Sendable {
   /// A caller's event and what to run once its transaction is durable (or failed).
   private struct Ticket {
     let event: NostrEvent
+    let conditions: StoreConditions
     let completion: StoreCompletion
   }
 
@@ -39,11 +40,12 @@ final class GroupCommitter: @unchecked Sendable {
   }
 
   /// Queues `event` and returns at once; `completion` runs on the writer thread once the
-  /// transaction is durable (or failed), or on the caller's thread if the store is closed.
-  func submit(_ event: NostrEvent, completion: @escaping StoreCompletion) {
+  /// transaction is durable (or failed, or the event was dropped because `conditions` no
+  /// longer held when its batch formed), or on the caller's thread if the store is closed.
+  func submit(_ event: NostrEvent, conditions: StoreConditions, completion: @escaping StoreCompletion) {
     let first = state.withLock { state -> Bool? in
       guard !state.closing else { return nil }
-      state.queue.append(Ticket(event: event, completion: completion))
+      state.queue.append(Ticket(event: event, conditions: conditions, completion: completion))
       return state.queue.count == 1
     }
     switch first {
@@ -69,12 +71,24 @@ final class GroupCommitter: @unchecked Sendable {
 
   private func run() {
     while true {
-      let batch = state.wait(until: { !$0.queue.isEmpty || $0.closing }) { state -> [Ticket] in
+      let taken = state.wait(until: { !$0.queue.isEmpty || $0.closing }) { state -> [Ticket] in
         let take = min(state.queue.count, maxBatch)
         defer { state.queue.removeFirst(take) }
         return Array(state.queue.prefix(take))
       }
-      if batch.isEmpty { return }  // closing, and nothing left to commit
+      if taken.isEmpty { return }  // closing, and nothing left to commit
+      // The last moment an event can still be left out: a request abandoned or past its
+      // deadline is answered now, unstored (StoreConditions).
+      let now = StoreConditions.wallClockMillis()
+      var dropped: [(Ticket, EventStoreError)] = []
+      let batch = taken.filter { ticket in
+        guard let violation = ticket.conditions.violation(now: now) else { return true }
+        dropped.append((ticket, violation))
+        return false
+      }
+      for (ticket, violation) in dropped { ticket.completion(.failure(violation)) }
+      if !dropped.isEmpty { state.withLock { $0.stats.droppedBeforeCommit += dropped.count } }
+      if batch.isEmpty { continue }
 
       let start = MonotonicClock.nanoseconds()
       let apply = { self.writer.apply(batch.map(\.event), receivedAt: Int64(time(nil))) }
