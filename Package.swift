@@ -97,9 +97,13 @@ let package = Package(
       ]),
     .testTarget(
       name: "BLSStoreTests", dependencies: ["BLSTestSupport", "BLSStore", "Nostr", "JSON", "Threads"]),
+    .testTarget(name: "HTTPCoreTests", dependencies: ["HTTPCore"]),
+    .testTarget(name: "ThreadsTests", dependencies: ["Threads"]),
+    .testTarget(name: "ProcessSupportTests", dependencies: ["ProcessSupport"]),
+    .testTarget(name: "BLSFastCGITests", dependencies: ["BLSFastCGI", "HTTPCore"]),
+    // The built executables over real sockets, nginx and Apache.
     .testTarget(
-      name: "IntegrationTests",
-      dependencies: ["BLSTestSupport", "BLSApp", "HTTPCore", "Nostr", "JSON", "BLSFastCGI", "Threads"]),
+      name: "IntegrationTests", dependencies: ["BLSTestSupport", "BLSApp", "Nostr", "JSON", "Threads"]),
   ],
   swiftLanguageModes: [.v6]
 )
