@@ -69,7 +69,11 @@ let package = Package(
         "BLSApp", "BLSStore", "BLSFastCGI", "HTTPCore", "TOON", "Nostr", "JSON", "Threads", "ProcessSupport",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "ExtrasBase64", package: "swift-extras-base64"),
-      ]),
+      ],
+      plugins: ["EmbedNginxTemplate"]),
+    // nginx/bls.conf.template compiled into bls-fcgi as a string at build time (one source).
+    .executableTarget(name: "embed-text", dependencies: ["ProcessSupport"]),
+    .plugin(name: "EmbedNginxTemplate", capability: .buildTool(), dependencies: ["embed-text"]),
 
     // Store proof tools: the crash-test child and the group-commit benchmark.
     .executableTarget(name: "bls-store-torture", dependencies: ["BLSStore", "Nostr", "Threads"]),
