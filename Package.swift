@@ -41,6 +41,12 @@ let package = Package(
     // Linux calls Swift cannot make directly (epoll's packed struct, fork/exec): C inlines.
     .systemLibrary(name: "CLinux"),
 
+    // Shared utilities (no Foundation). Threads: POSIX threads, state inside its lock
+    // (`Locked`, for waits; `Mutex` elsewhere) and a blocking queue. ProcessSupport: logging,
+    // the monotonic clock, signals, the environment, files, spawning child processes.
+    .target(name: "Threads"),
+    .target(name: "ProcessSupport", dependencies: ["CLinux"]),
+
     // Pure-Swift cores. HTTPCore: the HTTP request and response a transport hands an
     // application and back (no I/O, no dependencies).
     .target(name: "HTTPCore"),
@@ -53,11 +59,6 @@ let package = Package(
         "HTTPCore", "JSON", "TOON", "Nostr", "Threads",
         .product(name: "ExtrasBase64", package: "swift-extras-base64"),
       ]),
-
-    // POSIX threads, locks and a blocking queue, shared by the adapters (no Foundation).
-    .target(name: "Threads"),
-    // Process utilities: logging, the monotonic clock, signals, environment, files, spawning.
-    .target(name: "ProcessSupport", dependencies: ["CLinux"]),
 
     // Adapters.
     .target(name: "BLSStore", dependencies: ["Nostr", "JSON", "CSQLite", "Threads", "ProcessSupport"]),
