@@ -108,7 +108,7 @@ let package = Package(
     .testTarget(name: "BLSFastCGITests", dependencies: ["BLSFastCGI", "HTTPCore"]),
     // The built executables over real sockets, nginx and Apache.
     .testTarget(
-      name: "IntegrationTests", dependencies: ["BLSTestSupport", "BLSApp", "Nostr", "JSON", "Threads"]),
+      name: "IntegrationTests", dependencies: ["BLSTestSupport", "BLSApp", "Nostr", "TOON", "JSON", "Threads"]),
   ],
   swiftLanguageModes: [.v6]
 )

@@ -27,6 +27,14 @@ public protocol EventStore: Sendable {
   /// store, after the transaction that holds the event is on disk — or has failed.
   func store(_ event: NostrEvent, completion: @escaping StoreCompletion)
 
+  /// ``store(_:completion:)`` for a request that must not be stored after `deadline` (Unix
+  /// milliseconds, the clock the application answers with). A store that queues writes checks
+  /// it again when its writer takes the event into a batch: past it (the clock later than
+  /// `deadline`), the event is dropped unstored and `completion` gets an error with code
+  /// ``EventStoreError/deadlineExceededCode``. The default implementation ignores the deadline
+  /// and calls ``store(_:completion:)``: the caller has checked it just before.
+  func store(_ event: NostrEvent, deadline: Int64, completion: @escaping StoreCompletion)
+
   /// The stored event with this id, if any.
   func event(id: String) throws(EventStoreError) -> NostrEvent?
 
@@ -48,6 +56,10 @@ extension EventStore {
     store(event) { answer.push($0) }
     return try answer.pop()!.get()
   }
+
+  public func store(_ event: NostrEvent, deadline: Int64, completion: @escaping StoreCompletion) {
+    store(event, completion: completion)
+  }
 }
 
 /// A storage failure. The contract maps every case to ILP T00 (HTTP 500).
@@ -63,4 +75,8 @@ public struct EventStoreError: Error, Sendable, Equatable, CustomStringConvertib
   }
 
   public var description: String { "\(code): \(message)" }
+
+  /// The code of a store that dropped an event, unstored, because its deadline passed before
+  /// its batch formed (``EventStore/store(_:deadline:completion:)``).
+  public static let deadlineExceededCode = "deadline_exceeded"
 }

@@ -182,4 +182,58 @@ struct TagIndexTests {
       #expect(unindex.first?.contains("(name, value) IN") == true)
     }
   }
+
+  /// Rows in `event_tags` whose event is gone: what a disagreement between the writer and the
+  /// delete trigger leaves behind.
+  static func orphanTagRows(_ path: String) throws -> Int64 {
+    try withRawDatabase(path) { db in
+      try db.integer("SELECT count(*) FROM event_tags WHERE event_id NOT IN (SELECT id FROM events)") ?? -1
+    }
+  }
+
+  @Test("a tag value holding U+0000: the writer, the delete trigger and the open agree (no stale rows)")
+  func nulInTagValues() throws {
+    let directory = TemporaryDirectory("tags-nul")
+    defer { directory.remove() }
+    let store = try SQLiteEventStore(dataDirectory: directory.path)
+    let first = Events.make(createdAt: 100, kind: 10002, tags: [["r", "wss://a\u{0}b"], ["t", "x\u{0}"]])
+    let article = Events.make(createdAt: 100, kind: 30023, tags: [["d", "post\u{0}1"], ["t", "n\u{0}ul"]])
+    #expect(try store.store(first) == .stored)
+    #expect(try store.store(article) == .stored)
+    #expect(try store.query([NostrFilter(tags: ["t": ["x\u{0}"]])]).map(\.id) == [first.id])
+    // Replacing both runs the delete trigger on the old rows.
+    let second = Events.make(createdAt: 200, kind: 10002, tags: [["r", "wss://a\u{0}b"]])
+    let newerArticle = Events.make(createdAt: 200, kind: 30023, tags: [["d", "post\u{0}1"]])
+    #expect(try store.store(second) == .stored)
+    #expect(try store.store(newerArticle) == .stored)
+    #expect(try store.query([NostrFilter(kinds: [30023])]).map(\.id) == [newerArticle.id])
+    store.close()
+    #expect(try Self.orphanTagRows(directory.databasePath) == 0)
+    // The full value is what `events` keeps.
+    let kept = try withRawDatabase(directory.databasePath) { db in
+      try db.texts("SELECT tags FROM events WHERE id = '\(second.id)'")
+    }
+    #expect(kept == [#"[["r","wss://a\u0000b"]]"#])
+    // Another program adds an older version of the article's address: the open reduces the
+    // address to the writer's newest event (same d as the writer computed), then deleting
+    // every event leaves no tag row behind.
+    let olderTheirs = Events.make(createdAt: 50, kind: 30023, tags: [["d", "post\u{0}1"], ["t", "old\u{0}x"]])
+    try withRawDatabase(directory.databasePath) { db in
+      try db.execute(
+        """
+        INSERT INTO events (id, pubkey, kind, content, tags, created_at, sig, received_at)
+        VALUES ('\(olderTheirs.id)', '\(olderTheirs.pubkey)', 30023, 'x', '\(EventRow.tagsJSON(olderTheirs.tags))',
+          50, '\(olderTheirs.sig)', 0)
+        """)
+    }
+    let reopened = try SQLiteEventStore(dataDirectory: directory.path)
+    #expect(reopened.supersededAtOpen == 1)
+    #expect(try reopened.query([NostrFilter(kinds: [30023])]).map(\.id) == [newerArticle.id])
+    reopened.close()
+    try withRawDatabase(directory.databasePath) { db in
+      #expect(try db.integer("SELECT count(*) FROM event_addresses WHERE kind = 30023") == 1)
+      try db.execute("DELETE FROM events")
+    }
+    #expect(try Self.orphanTagRows(directory.databasePath) == 0)
+  }
 }

@@ -33,23 +33,42 @@ public struct PaymentDecider: Sendable {
     self.store = store
   }
 
-  /// Step 10 without waiting: stores an event ``checkedEvent(data:amount:)`` returned;
-  /// `completion` runs once the event is durable (`nil`: stored, already stored or
-  /// superseded — all accepted) or storing failed, on the store's thread
-  /// (``EventStore/store(_:completion:)``). Whatever the answer costs to build is best built
-  /// before calling: that thread is the store's writer.
-  public func store(_ event: NostrEvent, completion: @escaping @Sendable (PaymentFailure?) -> Void) {
-    store.store(event) { result in
+  /// Step 10 without waiting: stores an event ``checkedEvent(data:amount:executionCondition:)``
+  /// returned, unless `deadline` passes first; `completion` runs once the event is durable
+  /// (`nil`: stored, already stored or superseded — all accepted) or was not stored, on the
+  /// store's thread (``EventStore/store(_:deadline:completion:)``). Whatever the answer costs
+  /// to build is best built before calling: that thread is the store's writer.
+  ///
+  /// The caller checks `deadline` when it decides; the store checks it again when its batch
+  /// forms, and an event it drops for it is answered from `deadline` at `clock`'s time:
+  /// `expired` when `expiresAt` has passed, else `timedOut`.
+  public func store(
+    _ event: NostrEvent, deadline: RequestDeadline, clock: @escaping @Sendable () -> Int64,
+    completion: @escaping @Sendable (PaymentFailure?) -> Void
+  ) {
+    store.store(event, deadline: deadline.millis) { result in
       switch result {
       case .success: completion(nil)
+      case .failure(let error) where error.code == EventStoreError.deadlineExceededCode:
+        completion(deadline.failure(at: clock()) ?? .timedOut(limitMillis: deadline.timeoutMillis))
       case .failure(let error): completion(.storageFailed(error))
       }
     }
   }
 
-  /// Steps 2–9: decode, verify, price; the event to store.
+  /// Steps 2–9: decode, verify, price; the event to store. With an `executionCondition`
+  /// (/handle-packet), the decoded data must also meet it (checked right after step 2).
   public func checkedEvent(data: String, amount: JSONValue) throws(PaymentFailure) -> NostrEvent {
+    try checkedEvent(data: data, amount: amount, executionCondition: nil)
+  }
+
+  func checkedEvent(
+    data: String, amount: JSONValue, executionCondition: ExecutionCondition?
+  ) throws(PaymentFailure) -> NostrEvent {
     let toon = try decodeBase64(data)
+    if let executionCondition, !executionCondition.isMet(byData: toon) {
+      throw .conditionMismatch
+    }
     let event = try decodeEvent(toon)
     do {
       try event.verify()
@@ -60,7 +79,10 @@ public struct PaymentDecider: Sendable {
       let price = pricing.price(byteCount: toon.count, kind: event.kind)
       let paid = try Amount.parse(amount)
       guard UInt128(paid) >= price else {
-        throw .insufficientAmount(required: price, received: paid)
+        throw .insufficientAmount(
+          PriceShortfall(
+            required: price, received: paid, kind: event.kind, pricePerByte: pricing.pricePerByte(kind: event.kind),
+            bytes: toon.count))
       }
     }
     return event

@@ -70,12 +70,12 @@ struct FilterQuery: Equatable {
           IN (\(placeholders(values.count))))
           """)
         arguments.append(.text(name))
-        arguments += values.map { .text($0) }
+        arguments += values.map { .text(String(Schema.sqliteView($0))) }
         continue
       }
       var subquery = "SELECT event_id FROM event_tags WHERE name = ? AND value IN (\(placeholders(values.count)))"
       arguments.append(.text(name))
-      arguments += values.map { .text($0) }
+      arguments += values.map { .text(String(Schema.sqliteView($0))) }
       // created_at is part of the tag index key: narrow the tag scan too.
       if let since = filter.since {
         subquery += " AND created_at >= ?"

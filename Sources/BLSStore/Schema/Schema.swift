@@ -1,3 +1,5 @@
+import Nostr
+
 /// The database layout and its versions (`PRAGMA user_version`).
 ///
 /// Version 0 is the reference implementation's file (or an empty file): the `events` table
@@ -224,13 +226,38 @@ enum Schema {
     """
   }
 
-  /// Whether a tag gets a row in `event_tags` (the rule of ``tagRows``): its name is one ASCII
-  /// letter and it has a value.
-  static func isIndexed(_ tag: [String]) -> Bool {
-    guard tag.count >= 2 else { return false }
-    let name = tag[0].utf8
-    guard name.count == 1, let letter = name.first else { return false }
-    return (letter >= 0x41 && letter <= 0x5A) || (letter >= 0x61 && letter <= 0x7A)
+  /// A tag string as SQLite's JSON functions read it: up to its first U+0000. SQLite 3.40's
+  /// `json_extract` and `json_each` end a string at an escaped NUL (`"a\u0000b"` reads as
+  /// `"a"`), so the delete trigger, the reconciliation at open (``reindexSQL``,
+  /// ``reconcileAddressesSQL``) and the writer agree only if the writer indexes this view of
+  /// each name and value too. `events.tags` itself keeps the whole string; only the index and
+  /// the address key (``addressD(of:)``) use the view, so two tag values that differ only after
+  /// a NUL share an index row (a filter on one also finds the other) and two addressable
+  /// events whose `d` differs only after a NUL share one address.
+  static func sqliteView(_ text: String) -> Substring {
+    guard let nul = text.utf8.firstIndex(of: 0) else { return text[...] }
+    return text[..<nul]
+  }
+
+  /// The `event_tags` row (name, value) of a tag, as SQL computes it (``tagRows``), or `nil`
+  /// when the tag gets none: its name (seen through ``sqliteView(_:)``) must be one ASCII
+  /// letter and it must have a value.
+  static func indexedRow(_ tag: [String]) -> (name: Substring, value: Substring)? {
+    guard tag.count >= 2 else { return nil }
+    let name = sqliteView(tag[0])
+    guard name.utf8.count == 1, let letter = name.utf8.first else { return nil }
+    guard (letter >= 0x41 && letter <= 0x5A) || (letter >= 0x61 && letter <= 0x7A) else { return nil }
+    return (name, sqliteView(tag[1]))
+  }
+
+  /// The `d` of an addressable event's row in `event_addresses`, as SQL computes it
+  /// (``addressD(kind:tags:)``): the value of the first tag whose name reads `d`, `""` without
+  /// one. The writer keys addresses with this, so a reconciliation at open agrees with it.
+  static func addressD(of event: NostrEvent) -> String {
+    for tag in event.tags where !tag.isEmpty && sqliteView(tag[0]) == "d" {
+      return tag.count > 1 ? String(sqliteView(tag[1])) : ""
+    }
+    return ""
   }
 
   /// The rows of `event_tags` for one event: tags whose first element is a one-letter string

@@ -112,7 +112,7 @@ final class EventWriter {
       try insert(event, receivedAt: receivedAt, orIgnore: true)
       return db.changes == 0 ? .duplicate : .stored
     }
-    let d = key.dTag ?? ""
+    let d = key.dTag == nil ? "" : Schema.addressD(of: event)
     if try exists(id: event.id) { return .duplicate }
     if let holder = try addressHolder(pubkey: event.pubkey, kind: event.kind, d: d) {
       // Newest wins; on equal created_at the lowest id wins (NIP-01, as
@@ -135,10 +135,11 @@ final class EventWriter {
   /// index (Schema.version3). Called only for an id not stored yet, so no row can point at
   /// another event's tags.
   private func insert(_ event: NostrEvent, receivedAt: Int64, orIgnore: Bool) throws(SQLiteError) {
-    for tag in event.tags where Schema.isIndexed(tag) {
+    for tag in event.tags {
+      guard let row = Schema.indexedRow(tag) else { continue }
       try db.cached(
         "INSERT OR IGNORE INTO event_tags (name, value, created_at, event_id) VALUES (?, ?, ?, ?)"
-      ).run([.text(tag[0]), .text(tag[1]), .integer(event.createdAt), .text(event.id)])
+      ).run([.text(String(row.name)), .text(String(row.value)), .integer(event.createdAt), .text(event.id)])
     }
     let verb = orIgnore ? "INSERT OR IGNORE" : "INSERT"
     try db.cached(

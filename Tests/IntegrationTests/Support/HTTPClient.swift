@@ -12,6 +12,8 @@ struct HTTPAnswer {
 
 struct HTTPClientError: Error, CustomStringConvertible {
   let description: String
+  /// A read or write that ran into the socket's timeout (`EAGAIN`).
+  var timedOut = false
 }
 
 /// A keep-alive HTTP/1.1 connection over a blocking loopback socket, enough to drive nginx:
@@ -22,7 +24,11 @@ final class HTTPConnection {
   private(set) var isClosed = false
 
   init(port: Int, host: String = "127.0.0.1", timeoutSeconds: Int = 10) throws {
-    fd = try TestSocket.connect(host: host, port: port, timeoutSeconds: timeoutSeconds)
+    fd = try TestSocket.connect(host: host, port: port, timeoutMilliseconds: timeoutSeconds * 1000)
+  }
+
+  init(port: Int, host: String = "127.0.0.1", timeoutMilliseconds: Int) throws {
+    fd = try TestSocket.connect(host: host, port: port, timeoutMilliseconds: timeoutMilliseconds)
   }
 
   deinit { if !isClosed { close(fd) } }
@@ -63,7 +69,8 @@ final class HTTPConnection {
       return true
     }
     if count == 0 { return false }
-    throw HTTPClientError(description: "recv: \(String(cString: strerror(errno)))")
+    throw HTTPClientError(
+      description: "recv: \(String(cString: strerror(errno)))", timedOut: errno == EAGAIN || errno == EWOULDBLOCK)
   }
 
   private func readAnswer(method: String) throws -> HTTPAnswer {
