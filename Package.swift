@@ -60,10 +60,14 @@ let package = Package(
         .product(name: "ExtrasBase64", package: "swift-extras-base64"),
       ]),
 
+    // The FastCGI record layer (FastCGI 1.0): records, name-value pairs, the per-connection
+    // parser and the response encoder. Pure: no I/O, no Foundation, no dependencies.
+    .target(name: "FastCGIWire"),
+
     // Adapters.
     .target(name: "BLSStore", dependencies: ["Nostr", "JSON", "CSQLite", "Threads", "ProcessSupport"]),
     .target(
-      name: "BLSFastCGI", dependencies: ["HTTPCore", "CFastCGI", "CLinux", "Threads", "ProcessSupport"]),
+      name: "BLSFastCGI", dependencies: ["HTTPCore", "FastCGIWire", "CLinux", "Threads", "ProcessSupport"]),
     .executableTarget(
       name: "bls-fcgi",
       dependencies: [
@@ -86,6 +90,7 @@ let package = Package(
     .target(name: "BLSTestSupport", dependencies: ["JSON", "Nostr"], path: "Tests/BLSTestSupport"),
     .testTarget(name: "JSONTests", dependencies: ["BLSTestSupport", "JSON"]),
     .testTarget(name: "TOONTests", dependencies: ["BLSTestSupport", "TOON", "JSON"]),
+    .testTarget(name: "FastCGIWireTests", dependencies: ["BLSTestSupport", "FastCGIWire"]),
     .testTarget(name: "NostrTests", dependencies: ["BLSTestSupport", "Nostr", "JSON"]),
     .testTarget(
       name: "BLSAppTests",
@@ -105,7 +110,7 @@ let package = Package(
     .testTarget(name: "HTTPCoreTests", dependencies: ["HTTPCore"]),
     .testTarget(name: "ThreadsTests", dependencies: ["Threads"]),
     .testTarget(name: "ProcessSupportTests", dependencies: ["ProcessSupport"]),
-    .testTarget(name: "BLSFastCGITests", dependencies: ["BLSFastCGI", "HTTPCore"]),
+    .testTarget(name: "BLSFastCGITests", dependencies: ["BLSFastCGI", "FastCGIWire", "HTTPCore"]),
     // The built executables over real sockets, nginx and Apache.
     .testTarget(
       name: "IntegrationTests", dependencies: ["BLSTestSupport", "BLSApp", "Nostr", "TOON", "JSON", "Threads"]),

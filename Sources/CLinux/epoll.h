@@ -20,6 +20,17 @@ static inline int bls_epoll_watch_once(int epfd, int op, int fd, uint64_t token)
   return epoll_ctl(epfd, op, fd, &event);
 }
 
+/* Arms a connection once: for input when `input` is non-zero, for output when `output` is,
+   and always for the peer's hang-up (EPOLLRDHUP), so a connection waiting on a deferred
+   answer still reports that its web server went away. After one event it stays silent until
+   armed again (EPOLL_CTL_MOD reports readiness already present). */
+static inline int bls_epoll_arm(int epfd, int op, int fd, uint64_t token, int input, int output) {
+  struct epoll_event event;
+  event.events = EPOLLRDHUP | EPOLLONESHOT | (input ? EPOLLIN : 0) | (output ? EPOLLOUT : 0);
+  event.data.u64 = token;
+  return epoll_ctl(epfd, op, fd, &event);
+}
+
 /* Watches `fd` for input, level-triggered: every waiter sees it while it stays readable
    (the stop signal's eventfd). */
 static inline int bls_epoll_watch_always(int epfd, int fd, uint64_t token) {

@@ -1,5 +1,5 @@
-import BLSTestSupport
 import BLSApp
+import BLSTestSupport
 import ExtrasBase64
 import JSON
 import Nostr

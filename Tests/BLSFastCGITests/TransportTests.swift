@@ -8,22 +8,22 @@ import Testing
 struct TransportTests {
   @Test("the path comes from REQUEST_URI without its query; DOCUMENT_URI and SCRIPT_NAME+PATH_INFO are fallbacks")
   func path() {
-    #expect(FastCGIParams(["REQUEST_URI": "/health?x=1&y=2", "DOCUMENT_URI": "/other"]).path == "/health")
-    #expect(FastCGIParams(["DOCUMENT_URI": "/handle-payment"]).path == "/handle-payment")
-    #expect(FastCGIParams(["SCRIPT_NAME": "/bls", "PATH_INFO": "/health"]).path == "/bls/health")
-    #expect(FastCGIParams([:]).path == "/")
-    #expect(FastCGIParams(["REQUEST_URI": "?only=query"]).path == "/")
+    #expect(CGIVariables(["REQUEST_URI": "/health?x=1&y=2", "DOCUMENT_URI": "/other"]).path == "/health")
+    #expect(CGIVariables(["DOCUMENT_URI": "/handle-payment"]).path == "/handle-payment")
+    #expect(CGIVariables(["SCRIPT_NAME": "/bls", "PATH_INFO": "/health"]).path == "/bls/health")
+    #expect(CGIVariables([:]).path == "/")
+    #expect(CGIVariables(["REQUEST_URI": "?only=query"]).path == "/")
   }
 
   @Test("method is upper-cased, GET when absent")
   func method() {
-    #expect(FastCGIParams(["REQUEST_METHOD": "post"]).method == "POST")
-    #expect(FastCGIParams([:]).method == "GET")
+    #expect(CGIVariables(["REQUEST_METHOD": "post"]).method == "POST")
+    #expect(CGIVariables([:]).method == "GET")
   }
 
   @Test("HTTP_* parameters become lower-case dashed headers; CONTENT_TYPE and CONTENT_LENGTH too")
   func headers() {
-    let headers = FastCGIParams([
+    let headers = CGIVariables([
       "HTTP_X_FORWARDED_FOR": "10.0.0.1", "HTTP_ACCEPT": "*/*", "CONTENT_TYPE": "application/json",
       "CONTENT_LENGTH": "12", "REMOTE_ADDR": "127.0.0.1", "HTTP_": "odd",
     ]).headers
@@ -37,11 +37,11 @@ struct TransportTests {
   @Test(
     "CONTENT_LENGTH: digits only, 18 at most",
     arguments: [
-      ("", FastCGIParams.ContentLength.absent), ("0", .bytes(0)), ("103768", .bytes(103768)), ("-1", .invalid),
+      ("", CGIVariables.ContentLength.absent), ("0", .bytes(0)), ("103768", .bytes(103768)), ("-1", .invalid),
       (" 5", .invalid), ("0x10", .invalid), ("1e3", .invalid), ("9999999999999999999", .invalid),
     ])
-  func contentLength(_ text: String, _ expected: FastCGIParams.ContentLength) {
-    let params = text.isEmpty ? FastCGIParams([:]) : FastCGIParams(["CONTENT_LENGTH": text])
+  func contentLength(_ text: String, _ expected: CGIVariables.ContentLength) {
+    let params = text.isEmpty ? CGIVariables([:]) : CGIVariables(["CONTENT_LENGTH": text])
     #expect(params.contentLength == expected)
   }
 

@@ -44,8 +44,15 @@ struct ServeCommand: ParsableCommand {
   )
   var workers: Int = FastCGIServerOptions.onlineCores
 
-  @Option(name: .long, help: "Seconds to wait on a stalled web server mid-request.")
+  @Option(
+    name: .long,
+    help: "Seconds a request may take to arrive whole (parameters and body), and an answer to be taken.")
   var ioTimeout: Int = 10
+
+  @Option(
+    name: .long,
+    help: "Most connections open at once; at the limit the oldest idle one is closed for a new one.")
+  var maxConnections: Int = 1024
 
   @Option(name: .long, help: "Seconds a kept-open connection may stay idle.")
   var idleTimeout: Int = 120
@@ -62,6 +69,7 @@ struct ServeCommand: ParsableCommand {
     }
     guard (1...1024).contains(workers) else { throw ValidationError("--workers must be 1 to 1024") }
     guard ioTimeout > 0, idleTimeout > 0 else { throw ValidationError("timeouts must be positive") }
+    guard (1...65536).contains(maxConnections) else { throw ValidationError("--max-connections must be 1 to 65536") }
   }
 
   func run() throws {
@@ -81,7 +89,7 @@ struct ServeCommand: ParsableCommand {
     let options = FastCGIServerOptions(
       workers: workers, maxBodyBytes: configuration.maxRequestBodyBytes,
       ioTimeoutSeconds: ioTimeout,
-      idleTimeoutSeconds: idleTimeout,
+      idleTimeoutSeconds: idleTimeout, maxConnections: maxConnections,
       allowedTCPPeers: FastCGIServerOptions.peers(
         fromWebServerAddrs: ProcessEnvironment.value("FCGI_WEB_SERVER_ADDRS")))
     let server = try FastCGIServer(

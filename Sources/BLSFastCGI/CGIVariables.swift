@@ -1,16 +1,18 @@
+import FastCGIWire
 import Glibc
 import HTTPCore
 
 /// The CGI/FastCGI request parameters (`REQUEST_METHOD`, `REQUEST_URI`, `HTTP_*`, …) a web
 /// server sends in `FCGI_PARAMS` (RFC 3875 §4.1), reduced to what an ``HTTPRequest`` needs:
 /// the method, the path, and the header fields.
-struct FastCGIParams {
+struct CGIVariables {
   private var requestMethod: String?
   private var requestURI: String?
   private var documentURI: String?
   private var scriptName: String?
   private var pathInfo: String?
   private var contentLengthText: String?
+  private var remoteAddress: String?
   /// HTTP header fields: every `HTTP_X_Y` parameter as `x-y`, plus `content-type` and
   /// `content-length` (which CGI passes without the `HTTP_` prefix).
   private(set) var headers: [String: String] = [:]
@@ -20,30 +22,26 @@ struct FastCGIParams {
     for (name, value) in values { absorb(name, value) }
   }
 
-  /// Reads libfcgi's `envp`: a NULL-terminated array of `NAME=value` C strings, in one pass
-  /// over bytes (a value may hold any byte; parameters BLS does not use are skipped unread).
-  init(environment: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) {
+  /// Reads the name-value pairs of a request's `FCGI_PARAMS` stream (FastCGI spec §3.4), in
+  /// one pass over bytes: `HTTP_*` become header fields, the CGI variables used here are kept,
+  /// every other parameter is skipped without building a string.
+  init(_ params: FastCGIParams) {
     headers.reserveCapacity(16)
-    var cursor = environment
-    while let entry = cursor?.pointee {
-      let length = strlen(entry)
-      entry.withMemoryRebound(to: UInt8.self, capacity: length) { start in
-        let bytes = UnsafeBufferPointer(start: start, count: length)
-        guard let separator = bytes.firstIndex(of: UInt8(ascii: "=")) else { return }
-        let name = UnsafeBufferPointer(rebasing: bytes[..<separator])
-        let value = { String(decoding: UnsafeBufferPointer(rebasing: bytes[(separator + 1)...]), as: UTF8.self) }
+    for param in params {
+      param.name.withUnsafeBufferPointer { name in
+        let value = { String(decoding: param.value, as: UTF8.self) }
         if name.starts(with: "HTTP_".utf8) {
           headers[Self.headerName(UnsafeBufferPointer(rebasing: name[(name.startIndex + 5)...]))] = value()
         } else if Self.isUsed(name) {
           absorb(String(decoding: name, as: UTF8.self), value())
         }
       }
-      cursor = cursor! + 1
     }
   }
 
   private static let usedNames: [[UInt8]] = [
     "REQUEST_METHOD", "REQUEST_URI", "DOCUMENT_URI", "SCRIPT_NAME", "PATH_INFO", "CONTENT_TYPE", "CONTENT_LENGTH",
+    "REMOTE_ADDR",
   ].map { Array($0.utf8) }
 
   /// Whether `name` is one of the CGI variables read here (length first, then bytes).
@@ -62,6 +60,7 @@ struct FastCGIParams {
     case "DOCUMENT_URI": documentURI = value
     case "SCRIPT_NAME": scriptName = value
     case "PATH_INFO": pathInfo = value
+    case "REMOTE_ADDR": remoteAddress = value
     case "CONTENT_TYPE":
       if !value.isEmpty { headers["content-type"] = value }
     case "CONTENT_LENGTH":
@@ -123,7 +122,9 @@ struct FastCGIParams {
   }
 
   /// The request line and headers as an ``HTTPRequest`` with `body`.
-  func request(body: [UInt8]) -> HTTPRequest {
-    HTTPRequest(method: method, path: path, headers: headers, body: body)
+  func request(body: [UInt8], abandonment: RequestAbandonment) -> HTTPRequest {
+    HTTPRequest(
+      method: method, path: path, headers: headers, body: body, remoteAddress: remoteAddress,
+      abandonment: abandonment)
   }
 }
