@@ -3,9 +3,9 @@ import PackageDescription
 
 /// BLS — the Business Logic Server. Targets are split by concern:
 /// C libraries from Debian as system library targets, pure-Swift cores (HTTPCore, JSON, TOON,
-/// Nostr, BLSApp) with no I/O, shared utilities (Threads, ProcessSupport), and the adapters
-/// (BLSStore over SQLite, BLSFastCGI over libfcgi) at the edge. `bls-fcgi` is the one
-/// executable.
+/// Nostr, FastCGIWire, BLSApp) with no I/O, shared utilities (Threads, ProcessSupport), and
+/// the adapters (BLSStore over SQLite, BLSFastCGI over FastCGIWire and epoll) at the edge.
+/// `bls-fcgi` is the one executable.
 ///
 /// Linux only (Debian 12 is what CI and the image build on): the transport uses epoll and
 /// eventfd, the supervisor prctl(PR_SET_PDEATHSIG), and the code imports Glibc.
@@ -35,9 +35,6 @@ let package = Package(
     .systemLibrary(
       name: "CSQLite", pkgConfig: "sqlite3",
       providers: [.apt(["libsqlite3-dev"])]),
-    .systemLibrary(
-      name: "CFastCGI", pkgConfig: "fcgi",
-      providers: [.apt(["libfcgi-dev"])]),
     // Linux calls Swift cannot make directly (epoll's packed struct, fork/exec): C inlines.
     .systemLibrary(name: "CLinux"),
 
