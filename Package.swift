@@ -3,9 +3,9 @@ import PackageDescription
 
 /// BLS — the Business Logic Server. Targets are split by concern:
 /// C libraries from Debian as system library targets, pure-Swift cores (HTTPCore, JSON, TOON,
-/// Nostr, BLSApp) with no I/O, shared utilities (Threads, ProcessSupport), and the adapters
-/// (BLSStore over SQLite, BLSFastCGI over libfcgi) at the edge. `bls-fcgi` is the one
-/// executable.
+/// Nostr, FastCGIWire, BLSApp) with no I/O, shared utilities (Threads, ProcessSupport), and
+/// the adapters (BLSStore over SQLite, BLSFastCGI over FastCGIWire and epoll) at the edge.
+/// `bls-fcgi` is the one executable.
 ///
 /// Linux only (Debian 12 is what CI and the image build on): the transport uses epoll and
 /// eventfd, the supervisor prctl(PR_SET_PDEATHSIG), and the code imports Glibc.
@@ -35,11 +35,14 @@ let package = Package(
     .systemLibrary(
       name: "CSQLite", pkgConfig: "sqlite3",
       providers: [.apt(["libsqlite3-dev"])]),
-    .systemLibrary(
-      name: "CFastCGI", pkgConfig: "fcgi",
-      providers: [.apt(["libfcgi-dev"])]),
     // Linux calls Swift cannot make directly (epoll's packed struct, fork/exec): C inlines.
     .systemLibrary(name: "CLinux"),
+
+    // Shared utilities (no Foundation). Threads: POSIX threads, state inside its lock
+    // (`Locked`, for waits; `Mutex` elsewhere) and a blocking queue. ProcessSupport: logging,
+    // the monotonic clock, signals, the environment, files, spawning child processes.
+    .target(name: "Threads"),
+    .target(name: "ProcessSupport", dependencies: ["CLinux"]),
 
     // Pure-Swift cores. HTTPCore: the HTTP request and response a transport hands an
     // application and back (no I/O, no dependencies).
@@ -58,11 +61,6 @@ let package = Package(
     // parser and the response encoder. Pure: no I/O, no Foundation, no dependencies.
     .target(name: "FastCGIWire"),
 
-    // POSIX threads, locks and a blocking queue, shared by the adapters (no Foundation).
-    .target(name: "Threads"),
-    // Process utilities: logging, the monotonic clock, signals, environment, files, spawning.
-    .target(name: "ProcessSupport", dependencies: ["CLinux"]),
-
     // Adapters.
     .target(name: "BLSStore", dependencies: ["Nostr", "JSON", "CSQLite", "Threads", "ProcessSupport"]),
     .target(
@@ -73,7 +71,11 @@ let package = Package(
         "BLSApp", "BLSStore", "BLSFastCGI", "HTTPCore", "TOON", "Nostr", "JSON", "Threads", "ProcessSupport",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "ExtrasBase64", package: "swift-extras-base64"),
-      ]),
+      ],
+      plugins: ["EmbedNginxTemplate"]),
+    // nginx/bls.conf.template compiled into bls-fcgi as a string at build time (one source).
+    .executableTarget(name: "embed-text", dependencies: ["ProcessSupport"]),
+    .plugin(name: "EmbedNginxTemplate", capability: .buildTool(), dependencies: ["embed-text"]),
 
     // Store proof tools: the crash-test child and the group-commit benchmark.
     .executableTarget(name: "bls-store-torture", dependencies: ["BLSStore", "Nostr", "Threads"]),
@@ -102,9 +104,13 @@ let package = Package(
       ]),
     .testTarget(
       name: "BLSStoreTests", dependencies: ["BLSTestSupport", "BLSStore", "Nostr", "JSON", "Threads"]),
+    .testTarget(name: "HTTPCoreTests", dependencies: ["HTTPCore"]),
+    .testTarget(name: "ThreadsTests", dependencies: ["Threads"]),
+    .testTarget(name: "ProcessSupportTests", dependencies: ["ProcessSupport"]),
+    .testTarget(name: "BLSFastCGITests", dependencies: ["BLSFastCGI", "FastCGIWire", "HTTPCore"]),
+    // The built executables over real sockets, nginx and Apache.
     .testTarget(
-      name: "IntegrationTests",
-      dependencies: ["BLSTestSupport", "BLSApp", "HTTPCore", "Nostr", "TOON", "JSON", "BLSFastCGI", "Threads"]),
+      name: "IntegrationTests", dependencies: ["BLSTestSupport", "BLSApp", "Nostr", "TOON", "JSON", "Threads"]),
   ],
   swiftLanguageModes: [.v6]
 )

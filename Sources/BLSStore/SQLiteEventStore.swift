@@ -8,8 +8,9 @@ import Threads
 /// - Layout: the reference's `events` table column for column, plus an exact tag index and an
 ///   address table (``Schema``), versioned with `PRAGMA user_version`; a reference-written
 ///   file is migrated on open.
-/// - Durability: WAL with `synchronous=FULL`; ``store(_:)`` returns only after the transaction
-///   holding the event has been synced to disk, so an accept never outlives a crash.
+/// - Durability: WAL with `synchronous=FULL`; ``store(_:completion:)`` completes only after
+///   the transaction holding the event has been synced to disk, so an accept never outlives
+///   a crash.
 /// - Throughput: one writer thread commits every event waiting at that moment in one
 ///   transaction (group commit), so concurrent callers share one fsync.
 /// - Concurrency: any number of threads may call any method; reads use their own connections

@@ -2,16 +2,14 @@ import Glibc
 import ProcessSupport
 import Threads
 
-/// How `serve` stops, decided against libfcgi's own signal handling.
+/// How `serve` stops: SIGTERM, SIGINT and SIGUSR1 (SIGUSR1 is the graceful stop of the
+/// FastCGI convention libfcgi's applications follow) start a drain.
 ///
-/// `FCGX_Init` (through `OS_LibInit`) installs handlers for SIGPIPE (a no-op) and SIGUSR1 (a
-/// flag that makes libfcgi's own accept loop give up), each only where the disposition is
-/// still the default. Neither fits here: the server never uses libfcgi's accept, and a
-/// handler-set flag cannot wake threads blocked in `epoll_wait`. So first thing, before
-/// `FCGX_Init` and before any thread starts, SIGTERM, SIGINT and SIGUSR1 get a no-op handler
-/// (libfcgi then leaves them alone, and as a container's PID 1 they are not dropped) and are
-/// blocked in every thread; one waiter thread takes them with `sigwait`, and the stop runs as
-/// ordinary code (it wakes the workers through an eventfd). SIGPIPE is ignored by the server.
+/// A handler-set flag cannot wake threads blocked in `epoll_wait`, so the stop runs as
+/// ordinary code instead: first thing, before any thread starts, the three get a no-op
+/// handler (as a container's PID 1 they are then not dropped) and are blocked in every
+/// thread; one waiter thread takes them with `sigwait` and stops the server, which wakes its
+/// workers through an eventfd. SIGPIPE is ignored by the server.
 enum ServeSignals {
   static let stopSignals = SignalSet([SIGTERM, SIGINT, SIGUSR1])
 
