@@ -37,10 +37,10 @@ run: deps
 	@./scripts/dev-run.sh "$$($(SWIFT) build -c $(CONFIG) --show-bin-path)/bls-fcgi"
 
 format:
-	$(SWIFT) format --in-place --recursive Package.swift Sources Tests
+	$(SWIFT) format --in-place --recursive Package.swift Plugins Sources Tests
 
 lint:
-	$(SWIFT) format lint --recursive Package.swift Sources Tests
+	$(SWIFT) format lint --recursive Package.swift Plugins Sources Tests
 
 clean:
 	rm -rf .build .build-*

@@ -2,12 +2,15 @@
 import PackageDescription
 
 /// BLS — the Business Logic Server. Targets are split by concern:
-/// C libraries from Debian as system library targets, pure-Swift cores (JSON, TOON, Nostr,
-/// BLSApp) with no I/O, and the adapters (BLSStore over SQLite, BLSFastCGI over libfcgi)
-/// at the edge. `bls-fcgi` is the one executable.
+/// C libraries from Debian as system library targets, pure-Swift cores (HTTPCore, JSON, TOON,
+/// Nostr, FastCGIWire, BLSApp) with no I/O, shared utilities (Threads, ProcessSupport), and
+/// the adapters (BLSStore over SQLite, BLSFastCGI over FastCGIWire and epoll) at the edge.
+/// `bls-fcgi` is the one executable.
+///
+/// Linux only (Debian 12 is what CI and the image build on): the transport uses epoll and
+/// eventfd, the supervisor prctl(PR_SET_PDEATHSIG), and the code imports Glibc.
 let package = Package(
   name: "bls",
-  platforms: [.macOS(.v14)],
   products: [
     .executable(name: "bls-fcgi", targets: ["bls-fcgi"]),
     .library(name: "TOON", targets: ["TOON"]),
@@ -32,67 +35,84 @@ let package = Package(
     .systemLibrary(
       name: "CSQLite", pkgConfig: "sqlite3",
       providers: [.apt(["libsqlite3-dev"])]),
-    .systemLibrary(
-      name: "CFastCGI", pkgConfig: "fcgi",
-      providers: [.apt(["libfcgi-dev"])]),
+    // Linux calls Swift cannot make directly (epoll's packed struct, fork/exec): C inlines.
+    .systemLibrary(name: "CLinux"),
+
+    // Shared utilities (no Foundation). Threads: POSIX threads, state inside its lock
+    // (`Locked`, for waits; `Mutex` elsewhere) and a blocking queue. ProcessSupport: logging,
+    // the monotonic clock, signals, the environment, files, spawning child processes.
+    .target(name: "Threads"),
+    .target(name: "ProcessSupport", dependencies: ["CLinux"]),
 
     // Pure-Swift cores. HTTPCore: the HTTP request and response a transport hands an
     // application and back (no I/O, no dependencies).
     .target(name: "HTTPCore"),
     .target(name: "JSON"),
     .target(name: "TOON", dependencies: ["JSON"]),
-    .target(name: "Nostr", dependencies: ["JSON", "CSecp256k1", "CLibCrypto"]),
+    .target(name: "Nostr", dependencies: ["JSON", "CSecp256k1", "CLibCrypto", "Threads"]),
     .target(
       name: "BLSApp",
       dependencies: [
-        "HTTPCore", "JSON", "TOON", "Nostr",
+        "HTTPCore", "JSON", "TOON", "Nostr", "Threads",
         .product(name: "ExtrasBase64", package: "swift-extras-base64"),
       ]),
 
-    // POSIX threads, locks and a blocking queue, shared by the adapters (no Foundation).
-    .target(name: "Threads"),
+    // The FastCGI record layer (FastCGI 1.0): records, name-value pairs, the per-connection
+    // parser and the response encoder. Pure: no I/O, no Foundation, no dependencies.
+    .target(name: "FastCGIWire"),
 
     // Adapters.
-    .target(name: "BLSStore", dependencies: ["Nostr", "JSON", "CSQLite", "Threads"]),
-    .target(name: "BLSFastCGI", dependencies: ["HTTPCore", "CFastCGI", "Threads"]),
+    .target(name: "BLSStore", dependencies: ["Nostr", "JSON", "CSQLite", "Threads", "ProcessSupport"]),
+    .target(
+      name: "BLSFastCGI", dependencies: ["HTTPCore", "FastCGIWire", "CLinux", "Threads", "ProcessSupport"]),
     .executableTarget(
       name: "bls-fcgi",
       dependencies: [
-        "BLSApp", "BLSStore", "BLSFastCGI", "HTTPCore", "TOON", "Nostr", "JSON", "Threads",
+        "BLSApp", "BLSStore", "BLSFastCGI", "HTTPCore", "TOON", "Nostr", "JSON", "Threads", "ProcessSupport",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "ExtrasBase64", package: "swift-extras-base64"),
-      ]),
+      ],
+      plugins: ["EmbedNginxTemplate"]),
+    // nginx/bls.conf.template compiled into bls-fcgi as a string at build time (one source).
+    .executableTarget(name: "embed-text", dependencies: ["ProcessSupport"]),
+    .plugin(name: "EmbedNginxTemplate", capability: .buildTool(), dependencies: ["embed-text"]),
 
     // Store proof tools: the crash-test child and the group-commit benchmark.
-    .executableTarget(name: "bls-store-torture", dependencies: ["BLSStore", "Nostr"]),
+    .executableTarget(name: "bls-store-torture", dependencies: ["BLSStore", "Nostr", "Threads"]),
     .executableTarget(
       name: "bls-store-bench", dependencies: ["BLSStore", "Nostr"], path: "bench/store",
       exclude: ["README.md"]),
 
     // Tests. BLSTestSupport locates Tests/Fixtures and reads the payment cases for every suite.
-    .target(name: "BLSTestSupport", dependencies: ["JSON"], path: "Tests/BLSTestSupport"),
+    .target(name: "BLSTestSupport", dependencies: ["JSON", "Nostr"], path: "Tests/BLSTestSupport"),
     .testTarget(name: "JSONTests", dependencies: ["BLSTestSupport", "JSON"]),
     .testTarget(name: "TOONTests", dependencies: ["BLSTestSupport", "TOON", "JSON"]),
+    .testTarget(name: "FastCGIWireTests", dependencies: ["BLSTestSupport", "FastCGIWire"]),
     .testTarget(name: "NostrTests", dependencies: ["BLSTestSupport", "Nostr", "JSON"]),
     .testTarget(
       name: "BLSAppTests",
       dependencies: [
         "BLSTestSupport",
-        "BLSApp", "Nostr", "TOON", "JSON",
+        "BLSApp", "Nostr", "TOON", "JSON", "Threads",
         .product(name: "ExtrasBase64", package: "swift-extras-base64"),
       ]),
     .testTarget(
       name: "CLITests",
       dependencies: [
-        "BLSApp", "Nostr", "TOON", "JSON",
+        "BLSTestSupport", "BLSApp", "Nostr", "TOON", "JSON",
         .product(name: "ExtrasBase64", package: "swift-extras-base64"),
       ]),
-    .testTarget(name: "BLSStoreTests", dependencies: ["BLSTestSupport", "BLSStore", "Nostr", "JSON"]),
     // The executable's own logic (progress display, line reader, start-up watch), in-process.
     .testTarget(name: "BLSCommandTests", dependencies: ["bls-fcgi"]),
     .testTarget(
-      name: "IntegrationTests",
-      dependencies: ["BLSTestSupport", "BLSApp", "HTTPCore", "Nostr", "TOON", "JSON", "BLSFastCGI"]),
+      name: "BLSStoreTests", dependencies: ["BLSTestSupport", "BLSStore", "Nostr", "JSON", "Threads"]),
+    .testTarget(name: "HTTPCoreTests", dependencies: ["HTTPCore"]),
+    .testTarget(name: "ThreadsTests", dependencies: ["Threads"]),
+    .testTarget(name: "ProcessSupportTests", dependencies: ["ProcessSupport"]),
+    .testTarget(name: "BLSFastCGITests", dependencies: ["BLSFastCGI", "FastCGIWire", "HTTPCore"]),
+    // The built executables over real sockets, nginx and Apache.
+    .testTarget(
+      name: "IntegrationTests", dependencies: ["BLSTestSupport", "BLSApp", "Nostr", "TOON", "JSON", "Threads"]),
   ],
   swiftLanguageModes: [.v6]
 )

@@ -1,10 +1,5 @@
-import CFastCGI
-
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
+import Glibc
+import ProcessSupport
 
 /// The listening socket a ``FastCGIServer`` accepts web-server connections on: a unix socket
 /// it creates, a TCP address (loopback unless told otherwise), or a socket inherited on fd 0
@@ -30,11 +25,18 @@ public struct FastCGIListener: Sendable {
     if isAccepting(unixPath: path) {
       throw FastCGIError(code: "socket", message: "another process is already listening on \(path)")
     }
+    // A stale file of a process that is gone is replaced, as every FastCGI server does.
+    unlink(path)
+    var address = sockaddr_un()
+    address.sun_family = sa_family_t(AF_UNIX)
+    withUnsafeMutableBytes(of: &address.sun_path) { buffer in
+      for (index, byte) in path.utf8.enumerated() { buffer[index] = byte }
+    }
     let previousMask = umask(mode_t(~mode & 0o777))
-    let fd = try initializeLibrary { FCGX_OpenSocket(path, backlog) }
+    let fd = Self.listen(family: AF_UNIX, address, backlog: backlog)
     umask(previousMask)
     guard fd >= 0 else {
-      throw FastCGIError(code: "socket", message: "cannot listen on \(path): \(lastErrorText())")
+      throw FastCGIError(code: "socket", message: "cannot listen on \(path): \(SystemError.errno.reason)")
     }
     chmod(path, mode_t(mode))
     try prepare(fd)
@@ -52,9 +54,15 @@ public struct FastCGIListener: Sendable {
     guard !host.isEmpty, !host.contains(":") else {
       throw FastCGIError(code: "socket", message: "TCP host must be an IPv4 address or a name, got \"\(host)\"")
     }
-    let fd = try initializeLibrary { FCGX_OpenSocket("\(host):\(port)", backlog) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_port = in_port_t(UInt16(port).bigEndian)
+    guard inet_pton(AF_INET, host, &address.sin_addr) == 1 || resolve(host, into: &address.sin_addr) else {
+      throw FastCGIError(code: "socket", message: "TCP host \"\(host)\" is not an IPv4 address or a resolvable name")
+    }
+    let fd = Self.listen(family: AF_INET, address, backlog: backlog)
     guard fd >= 0 else {
-      throw FastCGIError(code: "socket", message: "cannot listen on \(host):\(port): \(lastErrorText())")
+      throw FastCGIError(code: "socket", message: "cannot listen on \(host):\(port): \(SystemError.errno.reason)")
     }
     try prepare(fd)
     return FastCGIListener(fd: fd, address: "tcp:\(host):\(port)", ownedPath: nil)
@@ -71,7 +79,6 @@ public struct FastCGIListener: Sendable {
         message:
           "fd \(fd) is not a listening socket: pass --socket PATH or --listen HOST:PORT, or start under spawn-fcgi")
     }
-    _ = try initializeLibrary { 0 }
     try prepare(fd)
     return FastCGIListener(fd: fd, address: "inherited fd \(fd) (\(socketName(fd)))", ownedPath: nil)
   }
@@ -89,18 +96,43 @@ public struct FastCGIListener: Sendable {
     guard flags >= 0, fcntl(fd, F_SETFL, flags | O_NONBLOCK) == 0,
       fcntl(fd, F_SETFD, FD_CLOEXEC) == 0
     else {
-      throw FastCGIError(code: "socket", message: "cannot configure listening socket: \(lastErrorText())")
+      throw FastCGIError(code: "socket", message: "cannot configure listening socket: \(SystemError.errno.reason)")
     }
   }
 
-  /// `FCGX_Init` once (it installs libfcgi's SIGPIPE/SIGUSR1 handlers only where the
-  /// disposition is still the default; see ``FastCGIServer``), then `open`.
-  private static func initializeLibrary(_ open: () -> Int32) throws(FastCGIError) -> Int32 {
-    let status = FCGX_Init()
-    guard status == 0 else {
-      throw FastCGIError(code: "init", message: "FCGX_Init failed with status \(status)")
+  /// A stream socket of `family` bound to `address` and listening (`SO_REUSEADDR` for TCP, so
+  /// a restart does not wait for TIME_WAIT), or -1 with `errno` set.
+  private static func listen<Address>(family: Int32, _ address: Address, backlog: Int32) -> Int32 {
+    let fd = socket(family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+    guard fd >= 0 else { return -1 }
+    if family == AF_INET {
+      var on: Int32 = 1
+      setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, socklen_t(MemoryLayout<Int32>.size))
     }
-    return open()
+    var address = address
+    let bound = withUnsafePointer(to: &address) {
+      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<Address>.size)) }
+    }
+    guard bound == 0, Glibc.listen(fd, backlog) == 0 else {
+      let code = errno
+      closeDescriptor(fd)
+      errno = code
+      return -1
+    }
+    return fd
+  }
+
+  /// The one IPv4 address `host` resolves to; false when it resolves to none.
+  private static func resolve(_ host: String, into address: inout in_addr) -> Bool {
+    var hints = addrinfo()
+    hints.ai_family = AF_INET
+    hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+    var result: UnsafeMutablePointer<addrinfo>?
+    guard getaddrinfo(host, nil, &hints, &result) == 0, let first = result else { return false }
+    defer { freeaddrinfo(result) }
+    guard let found = first.pointee.ai_addr else { return false }
+    found.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { address = $0.pointee.sin_addr }
+    return true
   }
 
   /// Whether a process accepts connections on the unix socket at `path` (a connect test).
@@ -153,9 +185,6 @@ public struct FastCGIListener: Sendable {
     }
   }
 }
-
-/// `strerror(errno)` as a Swift string.
-func lastErrorText() -> String { String(cString: strerror(errno)) }
 
 /// `close(2)`, callable from types that have a `close()` method of their own.
 func closeDescriptor(_ fd: Int32) { _ = close(fd) }

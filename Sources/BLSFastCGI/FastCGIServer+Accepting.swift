@@ -1,27 +1,44 @@
-import CFastCGI
-
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
+import CLinux
+import Glibc
+import ProcessSupport
 
 /// Accepting connections: one worker at a time drains the listen queue (the listener is
 /// registered one-shot), then re-arms it.
 extension FastCGIServer {
-  /// Accepts every pending connection, then re-arms the listener; pauses accepting at the
-  /// connection limit or when out of descriptors.
+  /// Accepts every pending connection, then re-arms the listener. At the connection limit the
+  /// oldest idle connection is closed to make room (a flood of idle connections cannot lock
+  /// out a new one); with none idle, accepting pauses until one closes. Out of descriptors,
+  /// it pauses for 100 ms.
   func acceptAll() {
     guard
-      locked({ () -> Bool in
-        guard listenerOpen && !stopping else { return false }
-        accepting = true
+      state.withLock({ state -> Bool in
+        guard state.listenerOpen && !state.stopping else { return false }
+        state.accepting = true
         return true
       })
     else { return }
+    acceptPending()
+  }
+
+  /// The accept loop; the caller has set ``State/accepting``. Ends with the listener re-armed,
+  /// paused, or — when stopping — closed: a stop first accepts what the kernel has already
+  /// queued, so a web server's connection that completed its handshake is served, not reset.
+  func acceptPending() {
     var rearm = true
     while true {
-      if locked({ connections.count }) >= options.maxConnections {
+      // At the limit, make room only for a connection that is really waiting (a listening
+      // socket polls readable then).
+      let atLimit = state.withLock { $0.connections.count >= options.maxConnections }
+      if atLimit && !Self.hasInput(listener.fd) { break }
+      let (room, evicted) = state.withLock { state -> (Bool, FastCGIConnection?) in
+        guard state.connections.count >= options.maxConnections else { return (true, nil) }
+        guard let oldest = oldestIdle(in: state) else { return (false, nil) }
+        oldest.hold = .worker
+        remove(oldest, from: &state)
+        return (true, oldest)
+      }
+      evicted?.close()
+      guard room else {
         rearm = false
         break
       }
@@ -35,8 +52,8 @@ extension FastCGIServer {
         case EAGAIN, EWOULDBLOCK: break
         case EINTR, ECONNABORTED, EPROTO, ECONNRESET: continue
         default:
-          Self.log("accept failed: \(lastErrorText()); pausing for 100 ms")
-          locked { acceptPausedUntil = Self.monotonicMillis() + 100 }
+          Log.info("accept failed: \(SystemError.errno.reason); pausing for 100 ms")
+          state.withLock { $0.acceptPausedUntil = MonotonicClock.milliseconds() + 100 }
           rearm = false
         }
         break
@@ -45,23 +62,27 @@ extension FastCGIServer {
         closeDescriptor(fd)
         continue
       }
+      // Non-blocking: a worker reads what has arrived and never waits on a peer.
+      _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
       _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
-      configure(fd)
-      let connection = locked { () -> FastCGIConnection in
-        defer { nextToken += 1 }
-        let connection = FastCGIConnection(fd: fd, token: nextToken, now: Self.monotonicMillis())
-        connections[connection.token] = connection
-        return connection
+      var on: Int32 = 1
+      setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &on, socklen_t(MemoryLayout<Int32>.size))
+      state.withLock { state in
+        defer { state.nextToken += 1 }
+        let connection = FastCGIConnection(
+          fd: fd, token: state.nextToken, limits: limits, now: MonotonicClock.milliseconds())
+        connection.hold = .epoll
+        state.connections[connection.token] = connection
+        _ = bls_epoll_arm(epoll, EPOLL_CTL_ADD, fd, connection.token, 1, 0)
       }
-      _ = bls_epoll_watch_once(epoll, EPOLL_CTL_ADD, fd, connection.token)
     }
-    let closeNow = locked { () -> Bool in
-      accepting = false
-      if stopping {
-        closeListenerLocked()
+    let closeNow = state.withLock { state -> Bool in
+      state.accepting = false
+      if state.stopping {
+        closeListener(&state)
         return true
       }
-      listenerArmed = rearm
+      state.listenerArmed = rearm
       return false
     }
     if !closeNow && rearm {
@@ -69,23 +90,31 @@ extension FastCGIServer {
     }
   }
 
-  /// Re-arms a paused listener once below the connection limit and past any back-off.
-  func resumeAcceptingIfPaused() {
-    let resume = locked { () -> Bool in
-      guard listenerOpen, !listenerArmed, !stopping, !accepting,
-        connections.count < options.maxConnections, Self.monotonicMillis() >= acceptPausedUntil
-      else { return false }
-      listenerArmed = true
-      return true
+  /// The idle connection (no worker on it, nothing arriving, waiting or unwritten) that has
+  /// been idle longest.
+  private func oldestIdle(in state: borrowing State) -> FastCGIConnection? {
+    var oldest: FastCGIConnection?
+    for connection in state.connections.values where connection.hold == .epoll && connection.isIdle {
+      if oldest == nil || connection.idleSince < oldest!.idleSince { oldest = connection }
     }
-    if resume { _ = bls_epoll_watch_once(epoll, EPOLL_CTL_MOD, listener.fd, Self.listenerToken) }
+    return oldest
   }
 
-  /// Closes the listening socket (and removes its file); caller holds the lock and no worker
-  /// is accepting.
-  func closeListenerLocked() {
-    guard listenerOpen else { return }
-    listenerOpen = false
+  /// Re-arms a paused listener once below the connection limit and past any back-off.
+  func resumeAcceptingIfPaused() {
+    state.withLock { state in
+      guard state.listenerOpen, !state.listenerArmed, !state.stopping, !state.accepting,
+        state.connections.count < options.maxConnections, MonotonicClock.milliseconds() >= state.acceptPausedUntil
+      else { return }
+      state.listenerArmed = true
+      _ = bls_epoll_watch_once(epoll, EPOLL_CTL_MOD, listener.fd, Self.listenerToken)
+    }
+  }
+
+  /// Closes the listening socket (and removes its file); no worker is accepting.
+  func closeListener(_ state: inout State) {
+    guard state.listenerOpen else { return }
+    state.listenerOpen = false
     _ = bls_epoll_forget(epoll, listener.fd)
     listener.close()
   }
@@ -99,17 +128,7 @@ extension FastCGIServer {
       $0.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { $0.pointee.sin_addr.s_addr }
     }
     let allowed = options.allowedTCPPeers.contains { inet_addr($0) == address }
-    if !allowed { Self.log("refused a TCP connection from an address not in FCGI_WEB_SERVER_ADDRS") }
+    if !allowed { Log.info("refused a TCP connection from an address not in FCGI_WEB_SERVER_ADDRS") }
     return allowed
-  }
-
-  /// Bounds every read and write on `fd` by the I/O timeout, so a stalled web server cannot
-  /// hold a worker; disables Nagle on TCP (responses are single writes).
-  func configure(_ fd: Int32) {
-    var timeout = timeval(tv_sec: options.ioTimeoutSeconds, tv_usec: 0)
-    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-    var on: Int32 = 1
-    setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &on, socklen_t(MemoryLayout<Int32>.size))
   }
 }

@@ -1,55 +1,61 @@
-import CFastCGI
+import Glibc
+import ProcessSupport
 
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
-
-/// Idle connections: timeouts, and the drain after a stop.
+/// Timeouts: once a second, whichever worker comes by closes the connections that have
+/// waited too long for something.
 extension FastCGIServer {
-  /// Once a second (whichever worker comes by): closes connections idle too long — a new one
-  /// that sent nothing within the I/O timeout, a kept one after the idle timeout — and
-  /// resumes a paused listener.
+  /// What a sweep does to a connection.
+  private enum Expiry {
+    /// Its request did not arrive whole in time: answer 408, then close.
+    case requestTimeout(UInt16?)
+    /// Close at once: idle too long, output not taken, lingering done.
+    case close
+  }
+
+  /// Closes connections past their deadline (only those no worker holds):
+  /// - a request still arriving after ``FastCGIServerOptions/ioTimeoutSeconds`` (answered 408
+  ///   when its id is known);
+  /// - output the peer has not taken within the I/O timeout;
+  /// - a new connection silent for the I/O timeout, a kept one idle for the idle timeout;
+  /// - a lingering close past its deadline.
+  /// A request waiting on the application has no deadline here: the application has its own.
   func sweepIfDue() {
-    let now = Self.monotonicMillis()
-    guard now - bls_atomic_load(lastSweep) >= 1000 else { return }
-    let expired = locked { () -> [FastCGIConnection]? in
-      guard now - bls_atomic_load(lastSweep) >= 1000 else { return nil }
-      bls_atomic_store(lastSweep, now)
-      let expired = connections.values.filter { connection in
-        let limit = connection.requestsServed == 0 ? options.ioTimeoutSeconds : options.idleTimeoutSeconds
-        return connection.state == .idle && now - connection.idleSince > Int64(limit) * 1000
+    let now = MonotonicClock.milliseconds()
+    guard now - lastSweep.load(ordering: .acquiring) >= 1000 else { return }
+    let io = Int64(options.ioTimeoutSeconds) * 1000
+    let idle = Int64(options.idleTimeoutSeconds) * 1000
+    let expired = state.withLock { state -> [(FastCGIConnection, Expiry)] in
+      guard now - lastSweep.load(ordering: .acquiring) >= 1000 else { return [] }
+      lastSweep.store(now, ordering: .releasing)
+      var expired: [(FastCGIConnection, Expiry)] = []
+      for connection in state.connections.values where connection.hold == .epoll {
+        let expiry: Expiry?
+        if case .lingering(let deadline) = connection.phase {
+          expiry = now >= deadline ? .close : nil
+        } else if connection.pending != nil {
+          expiry = nil
+        } else if connection.unwritten > 0 {
+          expiry = now - connection.outputQueuedAt > io ? .close : nil
+        } else if let started = connection.requestStartedAt {
+          expiry = now - started > io ? .requestTimeout(connection.parser.activeRequestId) : nil
+        } else {
+          expiry = now - connection.idleSince > (connection.requestsServed == 0 ? io : idle) ? .close : nil
+        }
+        if let expiry {
+          connection.hold = .worker
+          remove(connection, from: &state)
+          expired.append((connection, expiry))
+        }
       }
-      for connection in expired { connections[connection.token] = nil }
       return expired
     }
-    guard let expired else { return }
-    for connection in expired { discard(connection) }
-    resumeAcceptingIfPaused()
-  }
-
-  /// After the workers stopped: answers a request still waiting on an idle connection, closes
-  /// the rest.
-  func drain() {
-    let remaining = locked { () -> [FastCGIConnection] in
-      defer { connections.removeAll() }
-      closeListenerLocked()
-      return Array(connections.values)
-    }
-    for connection in remaining {
-      if Self.hasInput(connection.fd) {
-        _ = connection.serveOne(
-          maxBodyBytes: options.maxBodyBytes, handler: handler, reject: reject,
-          closeAfter: { true })
+    for (connection, expiry) in expired {
+      if case .requestTimeout(let requestId?) = expiry {
+        connection.enqueue(reject(.requestTimeout(seconds: options.ioTimeoutSeconds)), requestId: requestId, now: now)
+        _ = connection.flush()
       }
-      discard(connection)
+      connection.close()
     }
-  }
-
-  /// Removes a connection from epoll and closes it.
-  func discard(_ connection: FastCGIConnection) {
-    if connection.fd >= 0 { _ = bls_epoll_forget(epoll, connection.fd) }
-    connection.close()
+    if !expired.isEmpty { resumeAcceptingIfPaused() }
   }
 }

@@ -1,8 +1,5 @@
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
+import FastCGIWire
+import Glibc
 
 /// Tuning of a ``FastCGIServer``.
 public struct FastCGIServerOptions: Sendable {
@@ -13,12 +10,16 @@ public struct FastCGIServerOptions: Sendable {
   /// Largest request body read, in bytes; a larger one is refused
   /// (``TransportRejection/payloadTooLarge(limit:)``) without reading it, and its connection is closed.
   public var maxBodyBytes: Int
-  /// Seconds a worker waits on a stalled web server mid-request (socket read/write timeout),
-  /// and how long a new connection may stay silent before it is closed.
+  /// Most bytes of one request's FastCGI parameters (CGI variables and HTTP headers); a
+  /// request over it is refused (``TransportRejection/headersTooLarge(limit:)``).
+  public var maxParamsBytes: Int
+  /// Seconds a request may take to arrive whole (parameters and body), an answer to be taken
+  /// by the web server, and a new connection to stay silent before it is closed.
   public var ioTimeoutSeconds: Int
   /// Seconds a kept-open (`FCGI_KEEP_CONN`) connection may stay idle before it is closed.
   public var idleTimeoutSeconds: Int
-  /// Most connections open at once; beyond it, new ones wait in the listen backlog.
+  /// Most connections open at once; at the limit the oldest idle one is closed for a new
+  /// one, and when none is idle new ones wait in the listen backlog.
   public var maxConnections: Int
   /// IPv4 addresses allowed to connect over TCP (libfcgi's `FCGI_WEB_SERVER_ADDRS`
   /// convention); empty allows any. Unix-socket connections are not filtered.
@@ -26,11 +27,13 @@ public struct FastCGIServerOptions: Sendable {
 
   public init(
     workers: Int = FastCGIServerOptions.onlineCores, maxBodyBytes: Int,
+    maxParamsBytes: Int = FastCGILimits.defaultMaxParamsBytes,
     ioTimeoutSeconds: Int = 10,
     idleTimeoutSeconds: Int = 120, maxConnections: Int = 1024, allowedTCPPeers: [String] = []
   ) {
     self.workers = max(1, workers)
     self.maxBodyBytes = max(0, maxBodyBytes)
+    self.maxParamsBytes = max(1024, maxParamsBytes)
     self.ioTimeoutSeconds = max(1, ioTimeoutSeconds)
     self.idleTimeoutSeconds = max(1, idleTimeoutSeconds)
     self.maxConnections = max(1, maxConnections)

@@ -10,14 +10,21 @@ public enum TransportRejection: Sendable, Equatable {
   case bodyLengthMismatch(received: Int, declared: Int)
   /// The body is over ``FastCGIServerOptions/maxBodyBytes`` (`limit`).
   case payloadTooLarge(limit: Int)
+  /// The request's parameters (CGI variables and HTTP headers) are over `limit` bytes.
+  case headersTooLarge(limit: Int)
+  /// The request did not arrive whole within `seconds` (parameters and body together).
+  case requestTimeout(seconds: Int)
 
   /// Turns a rejection into the response written to the web server; called from any worker.
   public typealias Responder = @Sendable (TransportRejection) -> HTTPResponse
 
-  /// The HTTP status: 413 for a body over the limit, else 400.
+  /// The HTTP status: 413 for a body over the limit, 431 for parameters over theirs, 408 for
+  /// a request too slow to arrive, else 400.
   public var status: Int {
     switch self {
     case .payloadTooLarge: 413
+    case .headersTooLarge: 431
+    case .requestTimeout: 408
     case .invalidContentLength, .bodyLengthMismatch: 400
     }
   }
@@ -29,6 +36,9 @@ public enum TransportRejection: Sendable, Equatable {
     case .bodyLengthMismatch(let received, let declared):
       "body has \(received) bytes but CONTENT_LENGTH says \(declared)"
     case .payloadTooLarge(let limit): "Request body too large: the limit is \(limit) bytes"
+    case .headersTooLarge(let limit):
+      "Request header fields too large: the limit is \(limit) bytes of FastCGI parameters"
+    case .requestTimeout(let seconds): "Request timeout: the request did not arrive whole within \(seconds) s"
     }
   }
 }

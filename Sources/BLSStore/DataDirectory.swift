@@ -1,8 +1,5 @@
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
+import Glibc
+import ProcessSupport
 
 /// Fail-closed checks of `DATA_DIR` before SQLite touches it (docs/contract.md, Storage, beyond):
 /// the directory must exist, be a directory, and accept a new file from this user; an existing
@@ -16,7 +13,7 @@ enum DataDirectory {
     var info = stat()
     guard stat(directory, &info) == 0 else {
       let code = errno
-      let reason = lastError()
+      let reason = SystemError.errno.reason
       if code == ENOENT {
         throw StoreOpenError(
           code: "data_dir_missing",
@@ -44,7 +41,7 @@ enum DataDirectory {
         throw StoreOpenError(
           code: "database_not_writable",
           message:
-            "\(file) is not writable by uid \(uid) (\(lastError())); fix: chown \(uid) \(file) or mount a writable volume"
+            "\(file) is not writable by uid \(uid) (\(SystemError.errno.reason)); fix: chown \(uid) \(file) or mount a writable volume"
         )
       }
       close(fd)
@@ -64,12 +61,11 @@ enum DataDirectory {
       throw StoreOpenError(
         code: "data_dir_not_writable",
         message:
-          "\(directory) is not writable by uid \(uid) (\(lastError())); fix: chown \(uid) \(directory) or mount a writable volume"
+          "\(directory) is not writable by uid \(uid) (\(SystemError.errno.reason)); fix: chown \(uid) \(directory) or mount a writable volume"
       )
     }
     close(fd)
     unlink(probe)
   }
 
-  private static func lastError() -> String { String(cString: strerror(errno)) }
 }

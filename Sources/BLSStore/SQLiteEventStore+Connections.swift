@@ -1,11 +1,6 @@
 import CSQLite
+import Glibc
 import Nostr
-
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
 
 extension SQLiteEventStore {
   /// The writer connection: WAL so readers never block it, `synchronous=FULL` so a COMMIT

@@ -1,5 +1,6 @@
 import CSQLite
 import Nostr
+import Synchronization
 import Threads
 
 /// The durable ``EventStore``: SQLite at `$DATA_DIR/events.db` (docs/contract.md, Storage).
@@ -7,8 +8,9 @@ import Threads
 /// - Layout: the reference's `events` table column for column, plus an exact tag index and an
 ///   address table (``Schema``), versioned with `PRAGMA user_version`; a reference-written
 ///   file is migrated on open.
-/// - Durability: WAL with `synchronous=FULL`; ``store(_:)`` returns only after the transaction
-///   holding the event has been synced to disk, so an accept never outlives a crash.
+/// - Durability: WAL with `synchronous=FULL`; ``store(_:completion:)`` completes only after
+///   the transaction holding the event has been synced to disk, so an accept never outlives
+///   a crash.
 /// - Throughput: one writer thread commits every event waiting at that moment in one
 ///   transaction (group commit), so concurrent callers share one fsync.
 /// - Concurrency: any number of threads may call any method; reads use their own connections
@@ -66,8 +68,7 @@ public final class SQLiteEventStore: EventStore, @unchecked Sendable {
   private let checkpointer: Checkpointer?
   let readers: ReaderPool
   private let writerConnection: SQLiteConnection
-  private let stateLock = ConditionLock()
-  private var closed = false
+  private let closed = Mutex(false)
 
   /// Opens the store for `DATA_DIR`: `$dataDirectory/events.db`, created if absent and
   /// migrated to the current schema, or a volatile in-memory store for
@@ -136,7 +137,7 @@ public final class SQLiteEventStore: EventStore, @unchecked Sendable {
       storageDescription = "memory"
       warning =
         "WARNING: DATA_DIR=:memory: events are kept in memory only and are LOST when the server stops; accepted payments will not be backed by stored events after a restart"
-      let guardLock = ConditionLock()
+      let guardLock = Locked(())
       readers = ReaderPool(source: .shared(writer, guardLock), maxIdle: 0)
       committer = GroupCommitter(
         writer: EventWriter(db: writer), maxBatch: options.maxBatchSize, connectionGuard: guardLock)
@@ -147,16 +148,17 @@ public final class SQLiteEventStore: EventStore, @unchecked Sendable {
 
   // MARK: EventStore
 
-  /// Stores `event` with NIP-01 semantics; returns once the outcome is durable.
-  /// Throws ``EventStoreError`` (`disk_full`, `io`, `closed`, …) when it is not.
-  public func store(_ event: NostrEvent) throws(EventStoreError) -> StoreOutcome {
-    try committer.submit(event)
-  }
-
   /// Queues `event` and returns at once; `completion` runs on the writer thread once the
   /// outcome is durable, together with the rest of its batch, so no thread waits per event.
+  /// Failures are ``EventStoreError`` (`disk_full`, `io`, `closed`, …).
   public func store(_ event: NostrEvent, completion: @escaping StoreCompletion) {
-    committer.submit(event, completion: completion)
+    committer.submit(event, conditions: .always, completion: completion)
+  }
+
+  /// Queues `event`; its writer drops it, unstored, if `conditions` no longer hold when it
+  /// takes the event into a batch (the only window left is a batch already committing).
+  public func store(_ event: NostrEvent, conditions: StoreConditions, completion: @escaping StoreCompletion) {
+    committer.submit(event, conditions: conditions, completion: completion)
   }
 
   public func event(id: String) throws(EventStoreError) -> NostrEvent? {
@@ -184,11 +186,11 @@ public final class SQLiteEventStore: EventStore, @unchecked Sendable {
     return statistics
   }
 
-  /// Graceful shutdown: stops accepting events (later ``store(_:)`` calls throw `closed`),
+  /// Graceful shutdown: stops accepting events (later stores fail with `closed`),
   /// commits everything already queued, checkpoints the WAL into the database file
   /// (`PRAGMA wal_checkpoint(TRUNCATE)`) and closes every connection. Idempotent.
   public func close() {
-    let first = stateLock.withLock {
+    let first = closed.withLock { closed in
       defer { closed = true }
       return !closed
     }

@@ -8,8 +8,17 @@ public struct HTTPRequest: Sendable {
   public var headers: [String: String]
   /// The body bytes as received.
   public var body: [UInt8]
+  /// The client's address as the web server saw it (CGI `REMOTE_ADDR`), when it says.
+  public var remoteAddress: String?
+  /// Set by the transport when the peer stops waiting for the answer.
+  public var abandonment: RequestAbandonment
 
-  public init(method: String, path: String, headers: [String: String] = [:], body: [UInt8] = []) {
+  public init(
+    method: String, path: String, headers: [String: String] = [:], body: [UInt8] = [],
+    remoteAddress: String? = nil, abandonment: RequestAbandonment = RequestAbandonment()
+  ) {
+    self.remoteAddress = remoteAddress
+    self.abandonment = abandonment
     self.method = method
     self.path = path
     self.headers = Dictionary(headers.map { ($0.key.lowercased(), $0.value) }) { _, last in last }

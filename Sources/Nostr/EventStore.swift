@@ -1,3 +1,5 @@
+import Threads
+
 /// What a store did with an event (NIP-01 storage semantics).
 public enum StoreOutcome: Sendable, Equatable {
   /// Newly stored (for a replaceable or addressable event: it replaced any older one).
@@ -12,21 +14,25 @@ public enum StoreOutcome: Sendable, Equatable {
 
 /// Durable storage of Nostr events with NIP-01 semantics.
 ///
-/// Implementations are called from many threads at once. ``store(_:)`` returns only when the
-/// outcome is durable: for a persistent store, after the transaction that holds the event is on
-/// disk. Errors are thrown as ``EventStoreError``.
+/// Implementations are called from many threads at once. An implementation provides one
+/// way to store, ``store(_:completion:)`` — what the server uses, so no thread waits for the
+/// disk; ``store(_:)``, which waits, is built on it for tools and tests, so the two cannot
+/// drift. Errors are ``EventStoreError``.
 public protocol EventStore: Sendable {
-  /// Stores `event` per NIP-01: regular events are inserted (a duplicate id is not an error);
-  /// replaceable kinds (0, 3, 10000–19999) keep the newest per (pubkey, kind); addressable
-  /// kinds (30000–39999) keep the newest per (pubkey, kind, first `d` tag value); ties on
-  /// `created_at` keep the lowest id.
-  func store(_ event: NostrEvent) throws(EventStoreError) -> StoreOutcome
-
-  /// ``store(_:)`` without blocking the caller: `completion` runs exactly once, on a thread
-  /// of the store's choosing, when the outcome is durable (or has failed). A caller that
-  /// would otherwise wait — a server thread — is free meanwhile. The default implementation
-  /// calls ``store(_:)`` and completes before returning.
+  /// Stores `event` per NIP-01 without blocking the caller: regular events are inserted (a
+  /// duplicate id is not an error); replaceable kinds (0, 3, 10000–19999) keep the newest per
+  /// (pubkey, kind); addressable kinds (30000–39999) keep the newest per (pubkey, kind, first
+  /// `d` tag value); ties on `created_at` keep the lowest id. `completion` runs exactly once,
+  /// on a thread of the store's choosing, when the outcome is durable — for a persistent
+  /// store, after the transaction that holds the event is on disk — or has failed.
   func store(_ event: NostrEvent, completion: @escaping StoreCompletion)
+
+  /// ``store(_:completion:)`` for an event that must not be stored unless `conditions` still
+  /// hold when the store takes it into a transaction (a deadline, a peer still waiting); see
+  /// ``StoreConditions``. The default implementation checks abandonment once, now (the caller
+  /// has just checked the deadline), then calls ``store(_:completion:)``; a store that queues
+  /// writes checks both when its batch forms.
+  func store(_ event: NostrEvent, conditions: StoreConditions, completion: @escaping StoreCompletion)
 
   /// The stored event with this id, if any.
   func event(id: String) throws(EventStoreError) -> NostrEvent?
@@ -43,12 +49,20 @@ public protocol EventStore: Sendable {
 public typealias StoreCompletion = @Sendable (Result<StoreOutcome, EventStoreError>) -> Void
 
 extension EventStore {
-  public func store(_ event: NostrEvent, completion: @escaping StoreCompletion) {
-    do {
-      completion(.success(try store(event)))
-    } catch {
-      completion(.failure(error))
+  /// ``store(_:completion:)``, waiting: returns once the outcome is durable, or throws.
+  public func store(_ event: NostrEvent) throws(EventStoreError) -> StoreOutcome {
+    let answer = BlockingQueue<Result<StoreOutcome, EventStoreError>>()
+    store(event) { answer.push($0) }
+    return try answer.pop()!.get()
+  }
+
+  public func store(_ event: NostrEvent, conditions: StoreConditions, completion: @escaping StoreCompletion) {
+    // The deadline was checked by the caller a moment ago, on its own clock: only whether
+    // anyone still waits is checked here.
+    if conditions.isAbandoned(), let violation = conditions.violation(now: Int64.min) {
+      return completion(.failure(violation))
     }
+    store(event, completion: completion)
   }
 }
 
@@ -65,4 +79,11 @@ public struct EventStoreError: Error, Sendable, Equatable, CustomStringConvertib
   }
 
   public var description: String { "\(code): \(message)" }
+
+  /// The code of a store that dropped an event, unstored, because its deadline passed before
+  /// its batch formed (``StoreConditions``).
+  public static let deadlineExceededCode = "deadline_exceeded"
+  /// The code of a store that dropped an event, unstored, because its request was abandoned
+  /// before its batch formed (``StoreConditions``).
+  public static let abandonedCode = "abandoned"
 }

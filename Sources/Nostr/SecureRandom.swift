@@ -2,7 +2,7 @@ import CLibCrypto
 
 /// Randomness for keys and signing, from the operating system's CSPRNG.
 ///
-/// `SystemRandomNumberGenerator` reads `getrandom(2)` on Linux (`arc4random_buf` on Darwin);
+/// `SystemRandomNumberGenerator` reads `getrandom(2)` on Linux;
 /// nothing here is a user-space generator of our own.
 enum SecureRandom {
   /// `count` bytes from the operating system.

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
+import Glibc
 
 extension XOnlyPublicKey {
   /// The key for 32 `bytes`, from a small cache of recent authors kept by each thread.

@@ -1,45 +1,47 @@
 /// A first-in first-out queue that blocks consumers until an item arrives or the queue is
-/// closed (the FastCGI drain waits on one for a deferred response).
-public final class BlockingQueue<Element>: @unchecked Sendable {
-  private let lock = ConditionLock()
-  // Guarded by `lock`:
-  private var items: [Element] = []
-  private var head = 0
-  private var closed = false
+/// closed. With one push and one pop it is also a one-shot hand-off: how a thread waits for
+/// an answer another thread delivers (a deferred response, a store's completion).
+public final class BlockingQueue<Element: Sendable>: Sendable {
+  private struct State {
+    var items: [Element] = []
+    var head = 0
+    var closed = false
+    var isEmpty: Bool { head == items.count }
+  }
+
+  private let state = Locked(State())
 
   public init() {}
 
   /// Appends `item`; returns `false` (and drops nothing) when the queue is closed.
   @discardableResult
   public func push(_ item: Element) -> Bool {
-    lock.withLock {
-      guard !closed else { return false }
-      items.append(item)
-      lock.signal()
+    let pushed = state.withLock { state in
+      guard !state.closed else { return false }
+      state.items.append(item)
       return true
     }
+    if pushed { state.wakeWaiters() }
+    return pushed
   }
 
   /// The oldest item, waiting for one; `nil` once the queue is closed and empty.
   public func pop() -> Element? {
-    lock.lock()
-    defer { lock.unlock() }
-    while head == items.count && !closed { lock.wait() }
-    guard head < items.count else { return nil }
-    let item = items[head]
-    head += 1
-    if head > 64 && head * 2 > items.count {
-      items.removeFirst(head)
-      head = 0
+    state.wait(until: { !$0.isEmpty || $0.closed }) { state in
+      guard !state.isEmpty else { return nil }
+      let item = state.items[state.head]
+      state.head += 1
+      if state.head > 64 && state.head * 2 > state.items.count {
+        state.items.removeFirst(state.head)
+        state.head = 0
+      }
+      return item
     }
-    return item
   }
 
   /// Refuses further pushes; consumers drain what is queued, then get `nil`.
   public func close() {
-    lock.withLock {
-      closed = true
-      lock.broadcast()
-    }
+    state.withLock { $0.closed = true }
+    state.wakeWaiters()
   }
 }

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
+import Glibc
 
 /// A POSIX thread running a closure, without Foundation: the server's workers, the store's
 /// writer and checkpointer, the signal waiter. Join it once, or detach it.
@@ -24,11 +20,7 @@ public final class PosixThread: @unchecked Sendable {
   /// Starts `body` on a new thread.
   public init(_ body: @escaping @Sendable () -> Void) throws(StartError) {
     let context = Unmanaged.passRetained(Body(body)).toOpaque()
-    #if canImport(Glibc)
-      var thread = pthread_t()
-    #else
-      var thread: pthread_t?
-    #endif
+    var thread = pthread_t()
     let status = pthread_create(
       &thread, nil,
       { context in

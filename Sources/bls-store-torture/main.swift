@@ -1,5 +1,7 @@
 import BLSStore
+import Glibc
 import Nostr
+import Threads
 
 // bls-store-torture: the child process of the crash test (Tests/BLSStoreTests/CrashTests).
 //
@@ -10,9 +12,6 @@ import Nostr
 // `stored`, the thread writes the event id and a newline to stdout with one write(2), which a
 // pipe delivers atomically. The parent kills this process with SIGKILL at a random moment and
 // then checks that every id it read is in the database. Exits 2 on any store error.
-#if canImport(Glibc)
-  import Glibc
-#endif
 
 /// Writes `text` to standard error with one write(2).
 func printError(_ text: String) {
@@ -40,7 +39,7 @@ func randomHex(_ generator: inout SystemRandomNumberGenerator) -> String {
   Hex.encode((0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) })
 }
 
-/// What one worker thread needs (a C thread entry point cannot capture).
+/// One writing thread: stores `count` distinct events, printing each id once it is durable.
 final class Worker: @unchecked Sendable {
   let store: SQLiteEventStore
   let index: Int
@@ -79,19 +78,11 @@ final class Worker: @unchecked Sendable {
 }
 
 func runWorkers(store: SQLiteEventStore, threads: Int, perThread: Int) {
-  var handles: [pthread_t] = []
-  for index in 0..<threads {
-    let worker = Unmanaged.passRetained(Worker(store: store, index: index, count: perThread))
-    var thread = pthread_t()
-    pthread_create(
-      &thread, nil,
-      { raw in
-        Unmanaged<Worker>.fromOpaque(raw!).takeRetainedValue().run()
-        return nil
-      }, worker.toOpaque())
-    handles.append(thread)
+  let workers = (0..<threads).map { index in
+    let worker = Worker(store: store, index: index, count: perThread)
+    return PosixThread.essential { worker.run() }
   }
-  for thread in handles { pthread_join(thread, nil) }
+  for worker in workers { worker.join() }
 }
 
 runWorkers(store: store, threads: threads, perThread: perThread)

@@ -1,4 +1,5 @@
 import BLSApp
+import BLSTestSupport
 import JSON
 import Nostr
 import Testing

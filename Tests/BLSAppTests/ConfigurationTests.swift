@@ -183,14 +183,64 @@ struct ConfigurationTests {
         == true)
   }
 
-  @Test func realFilesAreRead() throws {
-    let path = "/tmp/bls-config-test-\(UInt64.random(in: 0...UInt64.max))"
-    try (Self.secret + "\n").write(toFile: path, atomically: true, encoding: .utf8)
-    defer { try? FileManager.default.removeItem(atPath: path) }
+  @Test("with no file reader given, a VAR_FILE is an error naming it (the core reads no files)")
+  func noFileReaderByDefault() {
     var env = Self.required
     env["NOSTR_SECRET_KEY"] = nil
-    env["NOSTR_SECRET_KEY_FILE"] = path
-    let c = try BLSConfiguration.fromEnvironment(Environment(env))
-    #expect(c.publicKeyHex == (try load([:]).publicKeyHex))
+    env["NOSTR_SECRET_KEY_FILE"] = "/run/secrets/key"
+    #expect(throws: ConfigurationError.self) { try BLSConfiguration.fromEnvironment(Environment(env)) }
+    do {
+      _ = try BLSConfiguration.fromEnvironment(Environment(env))
+    } catch {
+      #expect(error.description == "ERROR: NOSTR_SECRET_KEY_FILE: cannot read /run/secrets/key: no file reader given")
+    }
+  }
+
+  @Test func requestTimeout() throws {
+    #expect(try load([:]).requestTimeoutMillis == 10000)
+    #expect(try load(["BLS_REQUEST_TIMEOUT_MS": "100"]).requestTimeoutMillis == 100)
+    #expect(try load(["BLS_REQUEST_TIMEOUT_MS": "600000"]).requestTimeoutMillis == 600_000)
+    #expect(
+      try load(["BLS_REQUEST_TIMEOUT_MS_FILE": "/t"], files: ["/t": "2500\n"]).requestTimeoutMillis == 2500)
+    for bad in ["99", "600001", "0", "-1", "1e4", "10 000", "abc", "99999999999999999999999"] {
+      #expect(
+        error(["BLS_REQUEST_TIMEOUT_MS": bad])
+          == "ERROR: BLS_REQUEST_TIMEOUT_MS: must be an integer from 100 to 600000 (milliseconds), got \"\(bad)\"")
+    }
+    #expect(try load(["BLS_REQUEST_TIMEOUT_MS": "2500"]).summary.contains("requestTimeoutMs=2500"))
+  }
+
+  @Test func authToken() throws {
+    let token = "0123456789abcdef"
+    #expect(try load([:]).authToken == nil)
+    let c = try load(["BLS_AUTH_TOKEN": token])
+    #expect(c.authToken != nil)
+    #expect(c.authToken?.isPresented(in: "Bearer \(token)") == true)
+    #expect(try load(["BLS_AUTH_TOKEN": String(repeating: "~", count: 4096)]).authToken != nil)
+    // The _FILE form, trailing newline removed.
+    let fromFile = try load(["BLS_AUTH_TOKEN_FILE": "/run/secrets/token"], files: ["/run/secrets/token": token + "\n"])
+    #expect(fromFile.authToken == c.authToken)
+    // Never shown: not in the summary, the description or a dump.
+    var dumped = ""
+    dump(c, to: &dumped)
+    for text in [c.summary, "\(c)", String(reflecting: c), dumped] {
+      #expect(!text.contains(token))
+    }
+    #expect(c.summary.contains("authToken=set"))
+    #expect(try load([:]).summary.contains("authToken=unset"))
+  }
+
+  @Test(
+    "a bad BLS_AUTH_TOKEN stops start-up without echoing it",
+    arguments: [
+      ("short-token-15c", "got 15 characters"), (String(repeating: "a", count: 4097), "got 4097 characters"),
+      ("has a space in the middle", "got a space or a character that is not printable ASCII"),
+      ("tab\tinside-the-token", "got a space or a character that is not printable ASCII"),
+      ("non-ascii-tokén-value", "got a space or a character that is not printable ASCII"),
+    ])
+  func badAuthToken(_ token: String, _ why: String) throws {
+    let message = error(["BLS_AUTH_TOKEN": token])
+    #expect(message == "ERROR: BLS_AUTH_TOKEN: must be 16 to 4096 printable ASCII characters without spaces, \(why)")
+    #expect(message?.contains(token) == false)
   }
 }

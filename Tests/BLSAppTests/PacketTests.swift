@@ -1,4 +1,5 @@
 import BLSApp
+import BLSTestSupport
 import ExtrasBase64
 import JSON
 import Nostr
@@ -18,13 +19,19 @@ struct PacketTests {
     return Fixture.post("/handle-packet", JSONValue.object(body).serializedBytes)
   }
 
-  @Test func acceptStoresTheEventAndReturnsNoFulfillment() throws {
+  /// Issue 12 item 5: the accept carries /handle-payment's fulfillment and metadata too (it
+  /// was `{"accept":true}` alone); the connector reads only `accept`.
+  @Test func acceptStoresTheEventAndCarriesBothShapes() throws {
     let store = InMemoryEventStore()
     let event = try Fixture.event()
     let toon = Fixture.toon(event)
     let response = try Fixture.app(store: store).handle(packet(toon, amount: "\(toon.count * 10)"))
     #expect(response.status == 200)
-    #expect(response.json == ["accept": true])
+    #expect(
+      response.json == [
+        "accept": true, "fulfillment": .string(PaymentDecider.fulfillment(eventID: event.id)),
+        "metadata": ["eventId": .string(event.id), "storedAt": .number(JSONNumber(Fixture.now))],
+      ])
     #expect(try store.event(id: event.id) != nil)
   }
 
@@ -34,7 +41,53 @@ struct PacketTests {
     #expect(response.status == 200)
     #expect(response.json["accept"] == false)
     #expect(response.json["rejectReason"]?["code"] == "unexpected_payment")
-    #expect(response.json["rejectReason"]?["metadata"]?["required"]?.stringValue == "\(toon.count * 10)")
+    // Issue 12 item 5: `metadata` moved to the top level (the connector drops
+    // `rejectReason.metadata`); `rejectReason` is `{code, message}`.
+    #expect(response.json["metadata"]?["required"]?.stringValue == "\(toon.count * 10)")
+    #expect(response.json["rejectReason"]?["metadata"] == nil)
+  }
+
+  /// Issue 12 item 3: a malformed or out-of-range amount is `invalid_amount`, which the
+  /// connector sends as F03 Invalid Amount (it was `invalid_request`, F00), in either shape;
+  /// /handle-payment keeps F00.
+  @Test(
+    "malformed or out-of-range amounts are invalid_amount (F03)",
+    arguments: [
+      JSONValue.string(" 12"), "+12", "-5", "0x10", "1.5", "1e3", "abc", "18446744073709551616",
+      .number(JSONNumber(validatedLiteral: "1.5")), .number(JSONNumber(validatedLiteral: "1e3")), .bool(true), ["n": 1],
+    ])
+  func malformedAmounts(_ amount: JSONValue) throws {
+    let store = RecordingStore()
+    let toon = Fixture.toon(try Fixture.event())
+    for body in [Fixture.packetBody(toon, amount: amount), Fixture.paymentBody(toon, amount: amount)] {
+      let response = try Fixture.app(store: store).handle(Fixture.post("/handle-packet", body))
+      #expect(response.status == 200)
+      #expect(response.json["rejectReason"]?["code"] == "invalid_amount", "\(amount.serialized)")
+      #expect(response.json["code"] == "F03")
+      #expect(response.json["message"]?.stringValue?.hasPrefix("Invalid amount format") == true)
+    }
+    let payment = try Fixture.app(store: store).handle(
+      Fixture.post("/handle-payment", Fixture.paymentBody(toon, amount: amount)))
+    #expect(payment.status == 400 && payment.json["code"] == "F00")
+    #expect(store.received.value.isEmpty)
+  }
+
+  /// The connector writes `amount` as a string; a JSON number there is refused up front, as
+  /// before issue 12, now as `invalid_amount`. The legacy body takes a JSON integer, as
+  /// /handle-payment does.
+  @Test func aNumberAmountIsInvalidInTheConnectorsShapeOnly() throws {
+    let store = RecordingStore()
+    var event = try Fixture.event()
+    event.content = "tampered"  // refused before the signature is even checked
+    let number: JSONValue = 99_999_999
+    let refused = try Fixture.app(store: store).handle(
+      Fixture.post("/handle-packet", Fixture.packetBody(Fixture.toon(event), amount: number)))
+    #expect(refused.json["rejectReason"]?["code"] == "invalid_amount")
+    #expect(refused.json["message"] == "Invalid amount format: must be a string of decimal digits")
+    let legacy = try Fixture.app(store: store).handle(
+      Fixture.post("/handle-packet", Fixture.paymentBody(Fixture.toon(try Fixture.event()), amount: number)))
+    #expect(legacy.json["accept"] == true)
+    #expect(store.received.value.count == 1)
   }
 
   @Test func badEventsAreInvalidRequests() throws {
@@ -73,7 +126,9 @@ struct PacketTests {
     let store = LaterStore()
     let accepted = deferredAnswer(try Fixture.app(store: store), packet(Fixture.toon(event), amount: "999999"))
     #expect(!accepted.immediate && accepted.responds == 1)
-    #expect(accepted.response?.json == ["accept": true])
+    // Issue 12 item 5: the accept carries the fulfillment and metadata (it was `{"accept":true}`).
+    #expect(accepted.response?.json["accept"] == true)
+    #expect(accepted.response?.json["metadata"]?["eventId"]?.stringValue == event.id)
     #expect(try store.event(id: event.id) == event)
     let failed = deferredAnswer(
       try Fixture.app(store: LaterStore(failing: true)), packet(Fixture.toon(event), amount: "999999"))

@@ -5,6 +5,7 @@ import Foundation
 import JSON
 import Nostr
 import TOON
+import Threads
 
 /// Builders for in-process tests: a configured app over an in-memory store, signed events.
 enum Fixture {
@@ -14,10 +15,49 @@ enum Fixture {
   static func app(
     _ extra: [String: String] = [:], store: any EventStore = InMemoryEventStore(), now: Int64 = now
   ) throws -> BLSApplication {
+    try app(extra, store: store, clock: { now })
+  }
+
+  static func app(
+    _ extra: [String: String] = [:], store: any EventStore = InMemoryEventStore(),
+    clock: @escaping @Sendable () -> Int64
+  ) throws -> BLSApplication {
     var env = ["NODE_ID": "node-a", "NOSTR_SECRET_KEY": secret, "ILP_ADDRESS": "g.example.bls"]
     env.merge(extra) { $1 }
     return BLSApplication(
-      configuration: try BLSConfiguration.fromEnvironment(Environment(env)), store: store, clock: { now })
+      configuration: try BLSConfiguration.fromEnvironment(Environment(env)), store: store, clock: clock)
+  }
+
+  /// A clock that reads `first` once (the request's arrival), then `later` ever after (when
+  /// the request is decided): a request that took `later - first` ms, with no waiting.
+  static func steppingClock(first: Int64 = now, later: Int64) -> @Sendable () -> Int64 {
+    clock(reads: [first, later])
+  }
+
+  /// A clock whose successive reads are `reads`, the last repeated ever after.
+  static func clock(reads: [Int64]) -> @Sendable () -> Int64 {
+    let count = Locked(0)
+    return {
+      count.withLock { n in
+        n += 1
+        return reads[min(n, reads.count) - 1]
+      }
+    }
+  }
+
+  /// `expiresAt` one minute after ``now`` (2023-11-14T22:13:20Z).
+  static let future = "2023-11-14T22:14:20.000Z"
+
+  /// A /handle-packet body in the connector's shape (`local-delivery-client.ts`).
+  static func packetBody(
+    _ toon: [UInt8]?, amount: JSONValue, expiresAt: String = future, extra: JSONObject = JSONObject()
+  ) -> [UInt8] {
+    var body: JSONObject = [
+      "paymentId": "p-1", "destination": "g.example.bls", "amount": amount, "expiresAt": .string(expiresAt),
+    ]
+    if let toon { body["data"] = .string(Base64.encodeToString(bytes: toon)) }
+    for member in extra { body[member.key] = member.value }
+    return JSONValue.object(body).serializedBytes
   }
 
   static func event(
@@ -38,8 +78,9 @@ enum Fixture {
     ]).serializedBytes
   }
 
-  static func post(_ path: String, _ body: [UInt8]) -> HTTPRequest {
-    HTTPRequest(method: "POST", path: path, headers: ["Content-Type": "application/json"], body: body)
+  static func post(_ path: String, _ body: [UInt8], headers: [String: String] = [:]) -> HTTPRequest {
+    HTTPRequest(
+      method: "POST", path: path, headers: headers.merging(["Content-Type": "application/json"]) { $1 }, body: body)
   }
 }
 
@@ -47,10 +88,44 @@ extension HTTPResponse {
   var json: JSONValue { (try? JSONValue.parse(body)) ?? .null }
 }
 
+/// A store that counts what reaches it and stores nothing: proof that a refused payment never
+/// got as far as the store.
+final class RecordingStore: EventStore {
+  let received = Locked<[NostrEvent]>([])
+  func store(_ event: NostrEvent, completion: @escaping StoreCompletion) {
+    received.withLock { $0.append(event) }
+    completion(.success(.stored))
+  }
+  func store(_ event: NostrEvent, conditions: StoreConditions, completion: @escaping StoreCompletion) {
+    received.withLock { $0.append(event) }
+    completion(.success(.stored))
+  }
+  func event(id: String) throws(EventStoreError) -> NostrEvent? { nil }
+  func query(_ filters: [NostrFilter]) throws(EventStoreError) -> [NostrEvent] { [] }
+  var storageDescription: String { "recording" }
+}
+
+/// A store that drops every event as past its deadline, as the SQLite writer will when a
+/// batch forms too late; it records the deadline it was given.
+final class LateBatchStore: EventStore {
+  let deadlines = Locked<[Int64]>([])
+  func store(_ event: NostrEvent, completion: @escaping StoreCompletion) {
+    completion(
+      .failure(EventStoreError(code: "unexpected", message: "only store(_:conditions:completion:) is expected")))
+  }
+  func store(_ event: NostrEvent, conditions: StoreConditions, completion: @escaping StoreCompletion) {
+    deadlines.withLock { $0.append(conditions.deadline ?? -1) }
+    completion(.failure(EventStoreError(code: EventStoreError.deadlineExceededCode, message: "batch formed too late")))
+  }
+  func event(id: String) throws(EventStoreError) -> NostrEvent? { nil }
+  func query(_ filters: [NostrFilter]) throws(EventStoreError) -> [NostrEvent] { [] }
+  var storageDescription: String { "late" }
+}
+
 /// A store whose writes always fail, as a full disk does.
 final class FailingStore: EventStore {
-  func store(_ event: NostrEvent) throws(EventStoreError) -> StoreOutcome {
-    throw EventStoreError(code: "disk_full", message: "database or disk is full")
+  func store(_ event: NostrEvent, completion: @escaping StoreCompletion) {
+    completion(.failure(EventStoreError(code: "disk_full", message: "database or disk is full")))
   }
   func event(id: String) throws(EventStoreError) -> NostrEvent? { nil }
   func query(_ filters: [NostrFilter]) throws(EventStoreError) -> [NostrEvent] { [] }
@@ -63,17 +138,13 @@ final class LaterStore: EventStore {
   let inner = InMemoryEventStore()
   let failing: Bool
   init(failing: Bool = false) { self.failing = failing }
-  func store(_ event: NostrEvent) throws(EventStoreError) -> StoreOutcome {
-    if failing { throw EventStoreError(code: "disk_full", message: "database or disk is full") }
-    return try inner.store(event)
-  }
   func store(_ event: NostrEvent, completion: @escaping StoreCompletion) {
     Thread.detachNewThread {
       usleep(1000)
-      do throws(EventStoreError) {
-        completion(.success(try self.store(event)))
-      } catch {
-        completion(.failure(error))
+      if self.failing {
+        completion(.failure(EventStoreError(code: "disk_full", message: "database or disk is full")))
+      } else {
+        self.inner.store(event, completion: completion)
       }
     }
   }

@@ -2,6 +2,7 @@ import BLSTestSupport
 import Foundation
 import Nostr
 import Testing
+import Threads
 
 @testable import BLSStore
 

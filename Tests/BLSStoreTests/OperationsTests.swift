@@ -3,6 +3,7 @@ import Foundation
 import JSON
 import Nostr
 import Testing
+import Threads
 
 @testable import BLSStore
 

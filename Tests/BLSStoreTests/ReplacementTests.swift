@@ -1,3 +1,4 @@
+import BLSTestSupport
 import Nostr
 import Testing
 
@@ -125,7 +126,6 @@ struct ReplacementTests {
   }
 
   @Test("the SQLite store agrees with the Nostr module's in-memory reference store")
-  @available(macOS 15.0, *)
   func agreesWithInMemoryStore() throws {
     let sqlite = try SQLiteEventStore(databasePath: nil)
     defer { sqlite.close() }

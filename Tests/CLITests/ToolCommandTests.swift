@@ -1,4 +1,5 @@
 import BLSApp
+import BLSTestSupport
 import ExtrasBase64
 import Foundation
 import JSON
@@ -119,5 +120,21 @@ struct ToolCommandTests {
     #expect(result.status != 0)
     #expect(result.stderr.contains("--secret-key"))
     #expect(!result.stderr.contains("00\n"))
+  }
+
+  @Test("the binary reads a VAR_FILE from disk: BLS_PORT_FILE's port is the one healthcheck asks")
+  func variableFromFile() throws {
+    let path = "/tmp/bls-port-file-\(UInt64.random(in: 0...UInt64.max))"
+    try "1\n".write(toFile: path, atomically: true, encoding: .utf8)
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    let result = try CLIRunner.run(
+      ["healthcheck", "--timeout", "1"], environment: ["BLS_PORT": "", "BLS_PORT_FILE": path])
+    #expect(result.status == 1)
+    #expect(result.stdoutText.contains("127.0.0.1:1:"), "\(result.stdoutText)")
+    let missing = try CLIRunner.run(["healthcheck"], environment: ["BLS_PORT": "", "BLS_PORT_FILE": path + ".missing"])
+    #expect(missing.status == 1)
+    #expect(
+      missing.stdoutText == "ERROR: BLS_PORT_FILE: cannot read \(path).missing: No such file or directory\n",
+      "\(missing.stdoutText)")
   }
 }

@@ -26,52 +26,9 @@ struct ApacheTests {
     .enabled(
       if: ApacheInstall.found != nil, "Apache httpd with mod_proxy_fcgi is not installed (apt-get install apache2)"))
   func apacheHost() throws {
-    let install = try #require(ApacheInstall.found)
-    let fixture = HostFixture("apache")
-    defer { fixture.remove() }
-    let (directory, socket, port, environment) = (fixture.directory, fixture.socket, fixture.port, fixture.environment)
-    // As root, Apache's children run as `User`, so the socket's group must be theirs.
-    let account = geteuid() == 0 ? ApacheInstall.unprivilegedAccount : nil
-    func startResponder(_ name: String) throws -> ChildProcess {
-      let owner = account.map { ["-G", $0] } ?? []
-      let responder = try ChildProcess(
-        "/usr/bin/spawn-fcgi",
-        ["-n", "-s", socket, "-M", "0660"] + owner + ["--", TestEnvironment.binary, "serve", "--workers", "2"],
-        environment: environment, logDirectory: directory, name: name)
-      #expect(ChildProcess.waitUntil(seconds: 10) { responder.stderr.contains("serving on") }, "\(responder.stderr)")
-      return responder
-    }
-    let responder = try startResponder("spawn-fcgi")
-
-    // What a host does: copy the error documents, adjust port, socket and paths.
-    let errors = directory.appendingPathComponent("errors")
-    let shipped = TestEnvironment.repositoryRoot.appendingPathComponent("nginx/apache-errors")
-    try FileManager.default.createDirectory(at: errors, withIntermediateDirectories: false)
-    for name in try FileManager.default.contentsOfDirectory(atPath: shipped.path) {
-      try Data(contentsOf: shipped.appendingPathComponent(name)).write(to: errors.appendingPathComponent(name))
-    }
-    let example = try String(
-      contentsOf: TestEnvironment.repositoryRoot.appendingPathComponent("nginx/apache-vhost.conf"), encoding: .utf8)
-    let virtualHost =
-      example
-      .replacingOccurrences(of: "<VirtualHost *:80>", with: "<VirtualHost 127.0.0.1:\(port)>")
-      .replacingOccurrences(of: "unix:/run/bls/bls.sock|", with: "unix:\(socket)|")
-      .replacingOccurrences(of: "/etc/bls/errors", with: errors.path)
-    for original in ["<VirtualHost *:80>", "unix:/run/bls/bls.sock|", "/etc/bls/errors"] {
-      #expect(example.contains(original) && !virtualHost.contains(original), "\(original) not substituted")
-    }
-    let vhostPath = directory.appendingPathComponent("bls.conf").path
-    try virtualHost.write(toFile: vhostPath, atomically: true, encoding: .utf8)
-    let mainPath = directory.appendingPathComponent("httpd.conf").path
-    try install.mainConfiguration(directory: directory.path, port: port, account: account, include: vhostPath)
-      .write(toFile: mainPath, atomically: true, encoding: .utf8)
-
-    let apache = try install.start(configuration: mainPath, logDirectory: directory)
-    defer { ApacheInstall.stop(apache) }
-    let errorLog = { (try? String(contentsOfFile: directory.path + "/error.log", encoding: .utf8)) ?? "" }
-    try #require(
-      ChildProcess.waitUntil(seconds: 10) { (try? HTTPConnection(port: port)) != nil },
-      "Apache did not start: \(apache.stderr) \(errorLog())")
+    let host = try ApacheHost("apache")
+    let (port, errorLog) = (host.port, host.errorLog)
+    let responder = host.responder
 
     var connection = try HTTPConnection(port: port)
     let health = try connection.request("GET", "/health")
@@ -138,7 +95,7 @@ struct ApacheTests {
     }
 
     // A restarted responder gets the very next request (retry=0: no 60 s back-off).
-    let restarted = try startResponder("spawn-fcgi-again")
+    let restarted = try host.startResponder("spawn-fcgi-again")
     defer {
       restarted.signal(SIGTERM)
       _ = restarted.waitForExit(seconds: 10)

@@ -47,4 +47,80 @@ struct ConnectorTests {
     #expect(connector.deliver(.init(amount: "100000000", data: toon, expiresIn: -1)).rejectCode == "R00")
     #expect(try !stack.storedEventIDs().contains(id))
   }
+
+  @Test("LOCAL_DELIVERY_URL with a trailing slash: //handle-packet and //health work")
+  func trailingSlash() throws {
+    let stack = try Self.stack("connector-slash")
+    let connector = ConnectorDouble(handlerURL: "http://127.0.0.1:\(stack.port)/")
+    #expect(connector.isHealthy())
+    let (toon, id) = Self.event()
+    let outcome = connector.deliver(.init(amount: String(toon.count * Self.pricePerByte), data: toon))
+    #expect(outcome == .fulfill(fulfillment: SHA256.hash(toon), data: []))
+    #expect(try stack.storedEventIDs().contains(id))
+  }
+
+  @Test("a malformed amount is F03; an underpayment carries the price the sender must pay")
+  func amountCodesAndQuote() throws {
+    let stack = try Self.stack("connector-codes")
+    let connector = ConnectorDouble(handlerURL: "http://127.0.0.1:\(stack.port)")
+    let (toon, id) = Self.event()
+    #expect(connector.deliver(.init(amount: "12abc", data: toon)).rejectCode == "F03")
+    #expect(connector.deliver(.init(amount: "18446744073709551616", data: toon)).rejectCode == "F03")
+    let required = toon.count * Self.pricePerByte
+    guard case .reject("F06", _, let data) = connector.deliver(.init(amount: "1", data: toon)) else {
+      Issue.record("an underpayment is F06")
+      return
+    }
+    let quote = try JSONValue.parse(data)
+    #expect(quote["required"] == .string(String(required)), "\(quote)")
+    #expect(quote["received"] == "1")
+    #expect(quote["bytes"]?.numberValue?.int64Value == Int64(toon.count))
+    #expect(try !stack.storedEventIDs().contains(id))
+    // The sender retries once with the quoted amount.
+    let retried = connector.deliver(.init(amount: String(required), data: toon))
+    #expect(retried == .fulfill(fulfillment: SHA256.hash(toon), data: []))
+  }
+
+  @Test("the connector gives up while BLS is stalled: R00 for the sender and the event is never stored")
+  func abandonedWhileStalled() throws {
+    let stack = try Self.stack("connector-abandon")
+    let responder = try #require(stack.childPID("responder"))
+    var connector = ConnectorDouble(handlerURL: "http://127.0.0.1:\(stack.port)")
+    connector.timeoutMilliseconds = 1500
+    let (toon, id) = Self.event()
+    kill(responder, SIGSTOP)
+    let outcome = connector.deliver(.init(amount: String(toon.count * Self.pricePerByte), data: toon))
+    usleep(300_000)  // nginx notices its client left and closes the FastCGI connection
+    kill(responder, SIGCONT)
+    #expect(outcome.rejectCode == "R00", "\(outcome)")
+    // The responder, running again, finds the request and the hang-up together: it does not
+    // store the event. A later payment still works.
+    usleep(500_000)
+    #expect(try !stack.storedEventIDs().contains(id), "stored although the sender was told R00")
+    connector.timeoutMilliseconds = 10_000
+    let (next, nextID) = Self.event()
+    #expect(connector.deliver(.init(amount: String(next.count * Self.pricePerByte), data: next)).rejectCode == nil)
+    #expect(try stack.storedEventIDs().contains(nextID))
+  }
+
+  @Test("BLS_AUTH_TOKEN: payments need the Bearer token (401 JSON otherwise), /health stays open")
+  func authToken() throws {
+    let token = "s3cret-token-for-tests-0123456789"
+    let stack = try Self.stack("connector-auth", ["BLS_AUTH_TOKEN": token])
+    let connector = ConnectorDouble(handlerURL: "http://127.0.0.1:\(stack.port)")
+    #expect(connector.isHealthy())
+    let (toon, id) = Self.event()
+    // Today's connector sends no Authorization header: it sees a non-2xx answer, T00.
+    #expect(connector.deliver(.init(amount: "100000000", data: toon)).rejectCode == "T00")
+    let body = Array(
+      #"{"amount":"100000000","destination":"g.x","data":"\#(Data(toon).base64EncodedString())"}"#.utf8)
+    let refused = try stack.connect().request("POST", "/handle-payment", body: body)
+    #expect(refused.status == 401)
+    #expect(refused.json?["accept"] == false)
+    #expect(!refused.text.contains(token))
+    let paid = try stack.connect().request(
+      "POST", "/handle-payment", headers: [("Authorization", "Bearer \(token)")], body: body)
+    #expect(paid.status == 200, "\(paid.text)")
+    #expect(try stack.storedEventIDs().contains(id))
+  }
 }

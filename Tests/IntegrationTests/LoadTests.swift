@@ -2,6 +2,7 @@ import BLSTestSupport
 import Foundation
 import JSON
 import Testing
+import Threads
 
 /// Many connections at once through nginx, and a stop in the middle of them.
 @Suite("under load", .serialized)

@@ -156,7 +156,7 @@ struct RunCommandTests {
     }
   }
 
-  @Test("nginx/bls.conf.template is the template built into the binary")
+  @Test("nginx/bls.conf.template is the template built into the binary, byte for byte (the build embeds it)")
   func templateInSync() throws {
     let directory = TestEnvironment.temporaryDirectory("tpl")
     defer { try? FileManager.default.removeItem(at: directory) }
@@ -166,7 +166,7 @@ struct RunCommandTests {
     #expect(print.waitForExit(seconds: 10) == 0)
     let file = try String(
       contentsOf: TestEnvironment.repositoryRoot.appendingPathComponent("nginx/bls.conf.template"), encoding: .utf8)
-    #expect(print.stdout == file, "regenerate Sources/bls-fcgi/RunNginxTemplate.swift from nginx/bls.conf.template")
+    #expect(print.stdout == file, "the EmbedNginxTemplate build plugin (embed-text) changed the text")
   }
 
   @Test("the rendered configuration: port, socket, limit, paths under the runtime directory")

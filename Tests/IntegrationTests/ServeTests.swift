@@ -123,7 +123,10 @@ struct ServeTests {
       do {
         _ = try client.readResponse()
       } catch {
-        #expect("\(error)".contains("closed"), "input \(index): \(error)")
+        // Input 4 (an unknown role) is answered as the specification says: FCGI_END_REQUEST
+        // with FCGI_UNKNOWN_ROLE and no output (§5.5), which has no CGI header block.
+        let refused = index == 4 && "\(error)".contains("no CGI header block")
+        #expect("\(error)".contains("closed") || refused, "input \(index): \(error)")
       }
       #expect(Date().timeIntervalSince(sent) < 6, "input \(index) held the connection")
       client.shutdown()
@@ -224,6 +227,11 @@ struct ServeTests {
     let clients = try (0..<24).map { _ in try responder.connect() }
     // Kept connections (FCGI_KEEP_CONN) whose client never closes first, as a web server's
     // pool: every answer written after the stop began used to linger 2 s on its connection.
+    // Each has served a request already, so the server holds it (a connection still in the
+    // listen backlog when the stop closes the listener is reset, not served: a different case).
+    for client in clients {
+      #expect(try client.request(FastCGIClient.request(method: "GET", uri: "/health")).status == 200)
+    }
     for client in clients { try client.send(payment) }
     let stopped = Date()
     responder.process.signal(SIGTERM)

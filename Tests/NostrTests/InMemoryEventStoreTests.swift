@@ -1,3 +1,4 @@
+import BLSTestSupport
 import Nostr
 import Testing
 

@@ -8,7 +8,6 @@ import PackageDescription
 ///     swift run -c release --package-path bench/micro bls-micro [--filter NAME] [--quick]
 let package = Package(
   name: "bls-micro",
-  platforms: [.macOS(.v14)],
   dependencies: [
     .package(name: "bls", path: "../.."),
     .package(url: "https://github.com/swift-extras/swift-extras-base64", from: "1.2.0"),

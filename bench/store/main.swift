@@ -1,4 +1,5 @@
 import BLSStore
+import Glibc
 import Nostr
 
 // bls-store-bench: durable stores per second, group commit against one commit per event.
@@ -10,9 +11,6 @@ import Nostr
 // fsync) per event (maxBatchSize 1) — each against a fresh events.db in DIR, and prints
 // stores/s and the batch sizes the writer achieved. Every counted store returned only after
 // its transaction was durable (WAL, synchronous=FULL).
-#if canImport(Glibc)
-  import Glibc
-#endif
 
 /// Writes `text` to standard error with one write(2).
 func printError(_ text: String) {

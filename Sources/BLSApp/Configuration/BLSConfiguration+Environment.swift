@@ -41,6 +41,26 @@ extension BLSConfiguration {
       }
       configuration.maxEventBytes = Int(n)
     }
+    if let timeout = try env.value("BLS_REQUEST_TIMEOUT_MS") {
+      guard let n = parseDecimal(timeout.value), (100...600_000).contains(n) else {
+        throw ConfigurationError(
+          variable: timeout.source,
+          rule: "must be an integer from 100 to 600000 (milliseconds), got \"\(timeout.value)\"")
+      }
+      configuration.requestTimeoutMillis = Int(n)
+    }
+    if let token = try env.value("BLS_AUTH_TOKEN") {
+      // The rule describes the value, never echoes it: it is a secret.
+      guard let bearer = BearerToken(token.value) else {
+        let count = token.value.count
+        let got =
+          BearerToken.lengthRange.contains(count)
+          ? "a space or a character that is not printable ASCII" : "\(count) characters"
+        throw ConfigurationError(
+          variable: token.source, rule: "must be 16 to 4096 printable ASCII characters without spaces, got \(got)")
+      }
+      configuration.authToken = bearer
+    }
     return configuration
   }
 

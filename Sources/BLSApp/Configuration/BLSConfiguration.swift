@@ -24,11 +24,20 @@ public struct BLSConfiguration: Sendable {
   public var maxEventBytes: Int
   /// Most tags an event may carry before it is rejected unread (contract: 2000).
   public var maxTags: Int
+  /// `BLS_REQUEST_TIMEOUT_MS`: how long after its arrival a payment's event may still be
+  /// stored (100–600000, default 10000). Past it the payment is answered T00 "timed out
+  /// before storing" and not stored (``RequestDeadline``). Set it below the connector's
+  /// `LOCAL_DELIVERY_TIMEOUT`, and the web server's read timeout above it.
+  public var requestTimeoutMillis: Int
+  /// `BLS_AUTH_TOKEN`: when set, /handle-payment and /handle-packet require
+  /// `Authorization: Bearer <token>`. Never logged or returned.
+  public var authToken: BearerToken?
 
   public init(
     nodeID: String, secretKey: SecretKey, ilpAddress: String, port: Int = 3100,
     pricing: PricingPolicy = PricingPolicy(), storage: StorageLocation = .directory("/data"),
-    maxEventBytes: Int = 65536, maxTags: Int = 2000
+    maxEventBytes: Int = 65536, maxTags: Int = 2000, requestTimeoutMillis: Int = 10000,
+    authToken: BearerToken? = nil
   ) {
     self.nodeID = nodeID
     self.secretKey = secretKey
@@ -39,6 +48,8 @@ public struct BLSConfiguration: Sendable {
     self.storage = storage
     self.maxEventBytes = maxEventBytes
     self.maxTags = maxTags
+    self.requestTimeoutMillis = requestTimeoutMillis
+    self.authToken = authToken
   }
 
   /// Largest request body accepted, in bytes: room for the base64 of ``maxEventBytes`` plus
@@ -52,7 +63,8 @@ public struct BLSConfiguration: Sendable {
     var parts = [
       "nodeId=\(nodeID)", "pubkey=\(publicKeyHex)", "ilpAddress=\(ilpAddress)", "port=\(port)",
       "storage=\(storage)", "basePricePerByte=\(pricing.basePricePerByte)",
-      "maxEventBytes=\(maxEventBytes)",
+      "maxEventBytes=\(maxEventBytes)", "requestTimeoutMs=\(requestTimeoutMillis)",
+      "authToken=\(authToken == nil ? "unset" : "set")",
     ]
     if !pricing.kindOverrides.isEmpty {
       let overrides = pricing.kindOverrides.sorted { $0.key < $1.key }.map { "\($0.key):\($0.value)" }

@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
-
 /// The process environment as read for configuration, with the `VAR_FILE` convention of the
 /// official database images (Docker/Compose/Kubernetes secrets): `VAR_FILE=/run/secrets/x`
 /// supplies VAR's value from that file, trailing newlines removed. Setting both VAR and
@@ -15,23 +9,18 @@ public struct Environment: Sendable {
   let variables: [String: String]
   let readFile: FileReader
 
-  public init(_ variables: [String: String], readFile: @escaping FileReader = Environment.readWholeFile) {
+  /// - Parameters:
+  ///   - variables: name → value (for the running process: `bls-fcgi`'s `Environment.process`).
+  ///   - readFile: how a `VAR_FILE`'s file is read; by default files cannot be read (every
+  ///     `VAR_FILE` is then an error naming the variable).
+  public init(_ variables: [String: String], readFile: @escaping FileReader = Environment.noFiles) {
     self.variables = variables
     self.readFile = readFile
   }
 
-  /// The current process's environment.
-  public static var process: Environment {
-    var result: [String: String] = [:]
-    var cursor = environ
-    while let entry = cursor.pointee {
-      let pair = String(cString: entry)
-      if let eq = pair.firstIndex(of: "=") {
-        result[String(pair[..<eq])] = String(pair[pair.index(after: eq)...])
-      }
-      cursor += 1
-    }
-    return Environment(result)
+  /// A reader that reads nothing: this core does no I/O of its own.
+  public static let noFiles: FileReader = { (_: String) throws(FileReadError) -> String in
+    throw FileReadError(reason: "no file reader given")
   }
 
   /// The value of `name` (directly or through `name_FILE`), or `nil` when unset or empty.
@@ -69,29 +58,6 @@ public struct Environment: Sendable {
       if let found = try value(name) { return found }
     }
     return nil
-  }
-
-  /// Reads a file with the C library; errors carry `strerror`'s text.
-  public static let readWholeFile: FileReader = { (path: String) throws(FileReadError) -> String in
-    guard let file = fopen(path, "rb") else {
-      throw FileReadError(reason: String(cString: strerror(errno)))
-    }
-    defer { fclose(file) }
-    var bytes: [UInt8] = []
-    var buffer = [UInt8](repeating: 0, count: 4096)
-    while true {
-      let count = fread(&buffer, 1, buffer.count, file)
-      if count > 0 { bytes.append(contentsOf: buffer[0..<count]) }
-      if count < buffer.count {
-        if ferror(file) != 0 { throw FileReadError(reason: String(cString: strerror(errno))) }
-        break
-      }
-      if bytes.count > 1 << 20 { throw FileReadError(reason: "file is larger than 1 MiB") }
-    }
-    guard let text = String(validating: bytes, as: UTF8.self) else {
-      throw FileReadError(reason: "not valid UTF-8")
-    }
-    return text
   }
 }
 

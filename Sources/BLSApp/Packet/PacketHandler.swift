@@ -1,122 +1,101 @@
-import FoundationEssentials
 import JSON
 import Nostr
 
-/// POST /handle-packet (docs/contract.md, **beyond**): the dialect of today's `agent-runtime`
-/// connector (`local-delivery-client.ts`).
+/// POST /handle-packet (docs/contract.md, **beyond**): the path the `agent-runtime` connector
+/// (`local-delivery-client.ts`) posts to, and where ALLiDoizCode/crosstown's `packages/bls`
+/// moved the legacy body; ``PacketRequest`` reads both shapes.
 ///
-/// Request `{paymentId, destination, amount, expiresAt, data?, isTransit?}`. Every decision is
-/// HTTP 200, because the connector treats any other status as an internal error:
-/// `{"accept":true}` or `{"accept":false,"rejectReason":{"code":…,"message":…}}` with the
-/// business codes of ``ILPRejectCode/packetBusinessCode``. No fulfillment is returned: the
-/// connector computes it from the packet data itself.
+/// Every decision is HTTP 200, because the connector treats any other status as T00, and
+/// every answer carries both callers' shapes:
+///
+/// - accept: `{"accept":true,"fulfillment":…,"metadata":{"eventId":…,"storedAt":…}}`, as on
+///   /handle-payment (the connector ignores the fulfillment and computes SHA-256(data)
+///   itself). A transit notification (`isTransit: true`) is `{"accept":true}`: nothing is
+///   decoded or stored.
+/// - reject: `{"accept":false,"code":…,"message":…,"metadata":…,"rejectReason":{"code":…,
+///   "message":…},"data":…}`. `rejectReason.code` is the business code the connector maps
+///   (``PacketRejectCode``); the top-level `code` is the ILP code that map gives it, which
+///   is what crosstown's legacy callers read (they compare ILP codes such as `F06`). One
+///   answer never carries two meanings: `code` is always `REJECT_CODE_MAP[rejectReason.code]`.
+///   `metadata` (`{required, received}`) and `data` (base64 of ``PriceShortfall/quoteJSON``,
+///   which the connector forwards in the ILP REJECT) come with an underpayment only.
+///
+/// Why the top-level `code` is an ILP code and not the business code: crosstown's BLS answered
+/// `{"accept":false,"code":"F06",…}` (ILP codes, `HandlePacketRejectResponse`), so its callers
+/// read an ILP code there, while the connector reads only `rejectReason.code` and sends
+/// `REJECT_CODE_MAP[rejectReason.code]`. Putting that same ILP code at the top makes both
+/// generations turn one reject into one ILP code. (crosstown's BLS sent its rejects with HTTP
+/// 400; here they are 200, like every decision, because the connector reads any other status
+/// as T00.)
 struct PacketHandler: Sendable {
   let decider: PaymentDecider
+  /// `BLS_REQUEST_TIMEOUT_MS`.
+  let timeoutMillis: Int
+  /// The application's clock (Unix ms), read when the packet is decided.
+  let clock: @Sendable () -> Int64
 
-  func handle(_ request: HTTPRequest, now: Int64) -> HTTPResponse {
-    switch check(request, now: now) {
+  /// Decides a request that arrived at `arrival` (Unix ms) without waiting for the store: a decision reached before step 10
+  /// is returned; otherwise `nil`, and `respond` gets the answer once the event is durable.
+  func handle(_ request: HTTPRequest, arrival: Int64, respond: @escaping HTTPResponder) -> HTTPResponse? {
+    switch check(request, arrival: arrival) {
     case .answer(let response): return response
-    case .store(let event):
-      do throws(PaymentFailure) {
-        _ = try decider.decide(event: event, now: now)
-        return Self.answer(nil)
-      } catch {
-        return Self.answer(error)
+    case .store(let event, let deadline, let now):
+      let accepted = Self.accepted(PaymentDecider.acceptance(event, .stored, now: now))
+      decider.store(event, deadline: deadline, abandonment: request.abandonment, clock: clock) { failure in
+        respond(failure.map { Self.rejected($0) } ?? accepted)
       }
-    }
-  }
-
-  /// ``handle(_:now:)`` without waiting for the store: a decision reached before step 10 is
-  /// returned; otherwise `nil`, and `respond` gets the answer once the event is durable.
-  func handle(_ request: HTTPRequest, now: Int64, respond: @escaping HTTPResponder) -> HTTPResponse? {
-    switch check(request, now: now) {
-    case .answer(let response): return response
-    case .store(let event):
-      let accepted = Self.answer(nil)
-      decider.store(event) { failure in respond(failure.map { Self.answer($0) } ?? accepted) }
       return nil
     }
   }
 
   private enum Check {
     case answer(HTTPResponse)
-    case store(NostrEvent)
+    case store(NostrEvent, RequestDeadline, now: Int64)
   }
 
-  /// Everything before storing: the packet's fields, expiry, transit, and steps 2–9.
-  private func check(_ request: HTTPRequest, now: Int64) -> Check {
+  /// Everything before storing: the packet's fields, expiry, transit, steps 2–9 (with the
+  /// execution condition), then the deadline at decision time.
+  private func check(_ request: HTTPRequest, arrival: Int64) -> Check {
     do throws(PaymentFailure) {
       let packet = try PacketRequest(body: request.body)
-      if packet.expiresAtMillis < now {
-        throw PaymentFailure.expired("expiresAt \(packet.expiresAt) is in the past")
-      }
+      let deadline = RequestDeadline(
+        arrival: arrival, timeoutMillis: timeoutMillis, expiresAt: packet.expiry?.unixMillis,
+        expiresAtText: packet.expiry?.text)
+      if let failure = deadline.failure(at: arrival) { throw failure }
       if packet.isTransit {
-        return .answer(Self.answer(nil))
+        return .answer(.json(200, ["accept": true]))
       }
       guard let data = packet.data else {
         throw PaymentFailure.invalidPacket("data is required: this BLS is paid to store Nostr events")
       }
-      return .store(try decider.checkedEvent(data: data, amount: .string(packet.amount)))
+      let event = try decider.checkedEvent(
+        data: data, amount: packet.amount, executionCondition: packet.executionCondition)
+      let now = clock()
+      if let failure = deadline.failure(at: now) { throw failure }
+      return .store(event, deadline, now: now)
     } catch {
-      return .answer(Self.answer(error))
+      return .answer(Self.rejected(error))
     }
   }
 
-  /// `{"accept":true}` (no failure), or the reject with its business code; always HTTP 200.
-  static func answer(_ failure: PaymentFailure?) -> HTTPResponse {
-    guard let failure else { return .json(200, ["accept": true]) }
-    let code = ILPRejectCode(failure)
-    var reason: JSONObject = ["code": .string(code.packetBusinessCode), "message": .string(failure.message)]
-    if case .insufficientAmount(let required, let received) = failure {
-      reason["metadata"] = ["required": .string(String(required)), "received": .string(String(received))]
-    }
-    return .json(200, ["accept": false, "rejectReason": .object(reason)])
+  /// The accept of both shapes: /handle-payment's body, HTTP 200.
+  static func accepted(_ acceptance: PaymentDecider.Acceptance) -> HTTPResponse {
+    .json(200, .object(PaymentHandler.acceptBody(acceptance)))
   }
-}
 
-/// The fields of a /handle-packet body.
-struct PacketRequest {
-  var paymentID: String
-  var destination: String
-  var amount: String
-  var expiresAt: String
-  var expiresAtMillis: Int64
-  var data: String?
-  var isTransit: Bool
-
-  init(body: [UInt8]) throws(PaymentFailure) {
-    let json: JSONValue
-    do {
-      json = try JSONParser(maxDepth: 16).parse(body)
-    } catch {
-      throw .malformedBody(error.description)
+  /// The reject of both shapes, HTTP 200.
+  static func rejected(_ failure: PaymentFailure) -> HTTPResponse {
+    let code = PacketRejectCode(failure)
+    var body: JSONObject = [
+      "accept": false, "code": .string(code.ilpCode.rawValue), "message": .string(failure.message),
+    ]
+    if case .insufficientAmount(let shortfall) = failure {
+      body["metadata"] = shortfall.metadata
     }
-    guard let object = json.objectValue else {
-      throw .invalidPacket("body must be a JSON object")
+    body["rejectReason"] = ["code": .string(code.rawValue), "message": .string(failure.message)]
+    if case .insufficientAmount(let shortfall) = failure {
+      body["data"] = .string(shortfall.quoteBase64)
     }
-    func string(_ name: String) throws(PaymentFailure) -> String {
-      guard let value = object[name]?.stringValue, !value.isEmpty else {
-        throw .invalidPacket("\(name) is required and must be a non-empty string")
-      }
-      return value
-    }
-    paymentID = try string("paymentId")
-    destination = try string("destination")
-    amount = try string("amount")
-    expiresAt = try string("expiresAt")
-    guard let date = try? Date(expiresAt, strategy: .iso8601) else {
-      throw .invalidPacket("expiresAt must be an ISO-8601 date-time such as 2025-01-01T00:00:00.000Z")
-    }
-    expiresAtMillis = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
-    switch object["data"] {
-    case nil, .null?, .string("")?: data = nil
-    case .string(let text)?: data = text
-    default: throw .invalidPacket("data must be a base64 string")
-    }
-    switch object["isTransit"] {
-    case nil, .null?, .bool(false)?: isTransit = false
-    case .bool(true)?: isTransit = true
-    default: throw .invalidPacket("isTransit must be a boolean")
-    }
+    return .json(200, .object(body))
   }
 }

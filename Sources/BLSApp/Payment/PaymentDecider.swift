@@ -1,4 +1,5 @@
 import ExtrasBase64
+import HTTPCore
 import JSON
 import Nostr
 import TOON
@@ -33,40 +34,47 @@ public struct PaymentDecider: Sendable {
     self.store = store
   }
 
-  /// Steps 2–10 for `data` (base64 TOON) paid with `amount` (a JSON string or number),
-  /// waiting for the store.
-  public func decide(data: String, amount: JSONValue, now: Int64) throws(PaymentFailure) -> Acceptance {
-    try decide(event: try checkedEvent(data: data, amount: amount), now: now)
-  }
-
-  /// Step 10, waiting for the store: stores an event ``checkedEvent(data:amount:)`` returned.
-  public func decide(event: NostrEvent, now: Int64) throws(PaymentFailure) -> Acceptance {
-    let outcome: StoreOutcome
-    do {
-      outcome = try store.store(event)
-    } catch {
-      throw .storageFailed(error)
-    }
-    return Self.acceptance(event, outcome, now: now)
-  }
-
-  /// Step 10 without waiting: stores an event ``checkedEvent(data:amount:)`` returned;
-  /// `completion` runs once the event is durable (`nil`: stored, already stored or
-  /// superseded — all accepted) or storing failed, on the store's thread
-  /// (``EventStore/store(_:completion:)``). Whatever the answer costs to build is best built
-  /// before calling: that thread is the store's writer.
-  public func store(_ event: NostrEvent, completion: @escaping @Sendable (PaymentFailure?) -> Void) {
-    store.store(event) { result in
+  /// Step 10 without waiting: stores an event ``checkedEvent(data:amount:executionCondition:)``
+  /// returned, unless `deadline` passes first; `completion` runs once the event is durable
+  /// (`nil`: stored, already stored or superseded — all accepted) or was not stored, on the
+  /// store's thread (``EventStore/store(_:conditions:completion:)``). Whatever the answer costs
+  /// to build is best built before calling: that thread is the store's writer.
+  ///
+  /// The caller checks `deadline` when it decides; the store checks it again when its batch
+  /// forms, and an event it drops for it is answered from `deadline` at `clock`'s time:
+  /// `expired` when `expiresAt` has passed, else `timedOut`.
+  ///
+  /// `abandonment` is the request's: once its transport gives up on the answer (the web server
+  /// closed the connection), the store leaves the event out of its next batch; the answer then
+  /// goes nowhere.
+  public func store(
+    _ event: NostrEvent, deadline: RequestDeadline, abandonment: RequestAbandonment,
+    clock: @escaping @Sendable () -> Int64, completion: @escaping @Sendable (PaymentFailure?) -> Void
+  ) {
+    let conditions = StoreConditions(deadline: deadline.millis) { abandonment.isAbandoned }
+    store.store(event, conditions: conditions) { result in
       switch result {
       case .success: completion(nil)
+      case .failure(let error) where error.code == EventStoreError.deadlineExceededCode:
+        completion(deadline.failure(at: clock()) ?? .timedOut(limitMillis: deadline.timeoutMillis))
       case .failure(let error): completion(.storageFailed(error))
       }
     }
   }
 
-  /// Steps 2–9: decode, verify, price; the event to store.
+  /// Steps 2–9: decode, verify, price; the event to store. With an `executionCondition`
+  /// (/handle-packet), the decoded data must also meet it (checked right after step 2).
   public func checkedEvent(data: String, amount: JSONValue) throws(PaymentFailure) -> NostrEvent {
+    try checkedEvent(data: data, amount: amount, executionCondition: nil)
+  }
+
+  func checkedEvent(
+    data: String, amount: JSONValue, executionCondition: ExecutionCondition?
+  ) throws(PaymentFailure) -> NostrEvent {
     let toon = try decodeBase64(data)
+    if let executionCondition, !executionCondition.isMet(byData: toon) {
+      throw .conditionMismatch
+    }
     let event = try decodeEvent(toon)
     do {
       try event.verify()
@@ -77,7 +85,10 @@ public struct PaymentDecider: Sendable {
       let price = pricing.price(byteCount: toon.count, kind: event.kind)
       let paid = try Amount.parse(amount)
       guard UInt128(paid) >= price else {
-        throw .insufficientAmount(required: price, received: paid)
+        throw .insufficientAmount(
+          PriceShortfall(
+            required: price, received: paid, kind: event.kind, pricePerByte: pricing.pricePerByte(kind: event.kind),
+            bytes: toon.count))
       }
     }
     return event

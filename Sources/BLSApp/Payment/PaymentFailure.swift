@@ -21,13 +21,19 @@ public enum PaymentFailure: Error, Sendable, Equatable {
   /// reference would have been looser.
   case invalidAmount(detail: String?)
   /// Step 8: the amount does not cover the price.
-  case insufficientAmount(required: UInt128, received: UInt64)
+  case insufficientAmount(PriceShortfall)
   /// Step 9: the event could not be stored durably.
   case storageFailed(EventStoreError)
   /// /handle-packet: `expiresAt` is in the past.
   case expired(String)
   /// /handle-packet: the request lacks a required field or has a malformed one.
   case invalidPacket(String)
+  /// /handle-packet: SHA-256(SHA-256(data)) is not the request's `executionCondition`, so no
+  /// fulfillment the connector computes (SHA-256(data)) could ever meet it.
+  case conditionMismatch
+  /// The request's deadline (arrival + `BLS_REQUEST_TIMEOUT_MS`) passed before its event was
+  /// stored; nothing was stored.
+  case timedOut(limitMillis: Int)
 
   /// Stable machine-readable code, for logs and tests.
   public var code: String {
@@ -44,6 +50,8 @@ public enum PaymentFailure: Error, Sendable, Equatable {
     case .storageFailed: "storage_failed"
     case .expired: "expired"
     case .invalidPacket: "invalid_packet"
+    case .conditionMismatch: "condition_mismatch"
+    case .timedOut: "timed_out"
     }
   }
 
@@ -65,6 +73,10 @@ public enum PaymentFailure: Error, Sendable, Equatable {
     case .storageFailed(let error): "Event could not be stored (\(error.code)); the payment was not accepted"
     case .expired(let detail): "Payment expired: \(detail)"
     case .invalidPacket(let detail): "Invalid request: \(detail)"
+    case .conditionMismatch:
+      "Invalid request: executionCondition is not SHA-256(SHA-256(data)); the packet cannot be fulfilled, nothing was stored"
+    case .timedOut(let limit):
+      "Timed out before storing: not stored within BLS_REQUEST_TIMEOUT_MS (\(limit) ms); the payment was not accepted"
     }
   }
 }

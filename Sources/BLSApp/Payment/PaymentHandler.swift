@@ -8,63 +8,81 @@ import Nostr
 /// `metadata: {required, received}` for F06.
 struct PaymentHandler: Sendable {
   let decider: PaymentDecider
+  /// `BLS_REQUEST_TIMEOUT_MS`.
+  let timeoutMillis: Int
+  /// The application's clock (Unix ms), read when the payment is decided.
+  let clock: @Sendable () -> Int64
 
-  func handle(_ request: HTTPRequest, now: Int64) -> HTTPResponse {
+  /// Decides a request that arrived at `arrival` (Unix ms) without waiting for the store: a refusal before step 10 is
+  /// returned; otherwise `nil`, and `respond` gets the answer once the event is durable.
+  func handle(_ request: HTTPRequest, arrival: Int64, respond: @escaping HTTPResponder) -> HTTPResponse? {
+    let checked: (event: NostrEvent, deadline: RequestDeadline, now: Int64)
     do throws(PaymentFailure) {
-      let (data, amount) = try Self.fields(request.body)
-      return Self.answer(.success(try decider.decide(data: data, amount: amount, now: now)))
-    } catch {
-      return Self.answer(.failure(error))
-    }
-  }
-
-  /// ``handle(_:now:)`` without waiting for the store: a refusal before step 10 is returned;
-  /// otherwise `nil`, and `respond` gets the answer once the event is durable.
-  func handle(_ request: HTTPRequest, now: Int64, respond: @escaping HTTPResponder) -> HTTPResponse? {
-    let event: NostrEvent
-    do throws(PaymentFailure) {
-      let (data, amount) = try Self.fields(request.body)
-      event = try decider.checkedEvent(data: data, amount: amount)
+      checked = try check(request, arrival: arrival)
     } catch {
       return Self.answer(.failure(error))
     }
     // Built here, on the worker, so the store's writer thread only picks the answer.
-    let accepted = Self.answer(.success(PaymentDecider.acceptance(event, .stored, now: now)))
-    decider.store(event) { failure in respond(failure.map { Self.reject($0) } ?? accepted) }
+    let accepted = Self.answer(.success(PaymentDecider.acceptance(checked.event, .stored, now: checked.now)))
+    decider.store(checked.event, deadline: checked.deadline, abandonment: request.abandonment, clock: clock) {
+      failure in
+      respond(failure.map { Self.reject($0) } ?? accepted)
+    }
     return nil
+  }
+
+  /// Steps 1–9, then the deadline (arrival + `BLS_REQUEST_TIMEOUT_MS`) at decision time.
+  private func check(
+    _ request: HTTPRequest, arrival: Int64
+  ) throws(PaymentFailure) -> (event: NostrEvent, deadline: RequestDeadline, now: Int64) {
+    let (data, amount) = try Self.fields(request.body)
+    let event = try decider.checkedEvent(data: data, amount: amount)
+    let deadline = RequestDeadline(arrival: arrival, timeoutMillis: timeoutMillis)
+    let now = clock()
+    if let failure = deadline.failure(at: now) { throw failure }
+    return (event, deadline, now)
   }
 
   /// The answer to a decision: 200 with the fulfillment, or the reject.
   static func answer(_ decision: Result<PaymentDecider.Acceptance, PaymentFailure>) -> HTTPResponse {
     switch decision {
-    case .success(let accepted):
-      .json(
-        200,
-        [
-          "accept": true,
-          "fulfillment": .string(accepted.fulfillment),
-          "metadata": ["eventId": .string(accepted.eventID), "storedAt": .number(JSONNumber(accepted.storedAt))],
-        ])
-    case .failure(let failure):
-      reject(failure)
+    case .success(let accepted): .json(200, .object(acceptBody(accepted)))
+    case .failure(let failure): reject(failure)
     }
   }
 
+  /// `{"accept":true,"fulfillment":…,"metadata":{"eventId":…,"storedAt":…}}`.
+  static func acceptBody(_ accepted: PaymentDecider.Acceptance) -> JSONObject {
+    [
+      "accept": true,
+      "fulfillment": .string(accepted.fulfillment),
+      "metadata": ["eventId": .string(accepted.eventID), "storedAt": .number(JSONNumber(accepted.storedAt))],
+    ]
+  }
+
   /// Step 1: a JSON object with non-empty `amount`, `destination` and `data`.
+  static func fields(_ body: [UInt8]) throws(PaymentFailure) -> (data: String, amount: JSONValue) {
+    try fields(parse(body))
+  }
+
+  /// The body as JSON; a blank body has no fields, anything else unparsable is malformed.
+  static func parse(_ body: [UInt8]) throws(PaymentFailure) -> JSONValue {
+    do {
+      return try JSONParser(maxDepth: 16).parse(body)
+    } catch {
+      throw body.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 })
+        ? .missingFields : .malformedBody(error.description)
+    }
+  }
+
+  /// Step 1 on a parsed body.
   ///
   /// "Missing" follows the reference's JavaScript truthiness (`!field`): absent, `null`, `""`,
   /// `false`, and the number `0` for `destination` and `data`. An `amount` of `0` is present
   /// (it is an amount, and then too small: F06, as docs/contract.md prefers). `destination` is not
   /// otherwise checked (BLS does not route); `data` must be a string. A body that is not a
   /// JSON object has no fields.
-  static func fields(_ body: [UInt8]) throws(PaymentFailure) -> (data: String, amount: JSONValue) {
-    let json: JSONValue
-    do {
-      json = try JSONParser(maxDepth: 16).parse(body)
-    } catch {
-      throw body.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 })
-        ? .missingFields : .malformedBody(error.description)
-    }
+  static func fields(_ json: JSONValue) throws(PaymentFailure) -> (data: String, amount: JSONValue) {
     let object = json.objectValue ?? JSONObject()
     func present(_ name: String) -> JSONValue? {
       switch object[name] {
@@ -84,8 +102,8 @@ struct PaymentHandler: Sendable {
   static func reject(_ failure: PaymentFailure) -> HTTPResponse {
     let code = ILPRejectCode(failure)
     var body: JSONObject = ["accept": false, "code": .string(code.rawValue), "message": .string(failure.message)]
-    if case .insufficientAmount(let required, let received) = failure {
-      body["metadata"] = ["required": .string(String(required)), "received": .string(String(received))]
+    if case .insufficientAmount(let shortfall) = failure {
+      body["metadata"] = shortfall.metadata
     }
     return .json(code.httpStatus, .object(body))
   }

@@ -1,18 +1,17 @@
+import Glibc
 import JSON
 import Nostr
+import Threads
 
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
-
-/// The HTTP contract of docs/contract.md as one pure function from ``HTTPRequest`` to
+/// The HTTP contract of docs/contract.md as one function from ``HTTPRequest`` to
 /// ``HTTPResponse``: no sockets, so it is tested in-process. Thread-safe; transports call
-/// ``handle(_:)`` from many worker threads at once.
+/// ``handle(_:respond:)`` from many worker threads at once.
 ///
-/// Routes: `GET /health`, `POST /handle-payment`, `POST /handle-packet`. Any other path is a
-/// 404 and a wrong method a 405 (with `Allow`), both JSON in the reject shape.
+/// Routes (``Route``; runs of `/` in a path are merged first): `GET /health`, `GET /pricing`,
+/// `POST /handle-payment`, `POST /handle-packet`. Any other path is a 404 and a wrong method
+/// a 405 (with `Allow`); with `BLS_AUTH_TOKEN` set, a payment without the right
+/// `Authorization: Bearer` token is a 401 (with `WWW-Authenticate`). All JSON in the reject
+/// shape.
 public final class BLSApplication: Sendable {
   /// This build's version, reported by `/health`.
   public static let version = "0.1.0"
@@ -24,8 +23,11 @@ public final class BLSApplication: Sendable {
   let clock: @Sendable () -> Int64
   let healthPrefix: [UInt8]
   let healthSuffix: [UInt8]
+  let pricingBody: [UInt8]
 
-  /// - Parameter clock: current Unix time in milliseconds (injectable for tests).
+  /// - Parameter clock: current Unix time in milliseconds (injectable for tests). Read when a
+  ///   request arrives (unless the transport says when), when it is decided, and when a store
+  ///   reports a deadline passed; never elsewhere.
   public init(
     configuration: BLSConfiguration, store: any EventStore,
     clock: @escaping @Sendable () -> Int64 = BLSApplication.systemMillis
@@ -35,42 +37,68 @@ public final class BLSApplication: Sendable {
     let decider = PaymentDecider(
       pricing: configuration.pricing, maxEventBytes: configuration.maxEventBytes,
       maxTags: configuration.maxTags, store: store)
-    self.payment = PaymentHandler(decider: decider)
-    self.packet = PacketHandler(decider: decider)
+    self.payment = PaymentHandler(decider: decider, timeoutMillis: configuration.requestTimeoutMillis, clock: clock)
+    self.packet = PacketHandler(decider: decider, timeoutMillis: configuration.requestTimeoutMillis, clock: clock)
     self.clock = clock
     (healthPrefix, healthSuffix) = Self.healthTemplate(configuration, storage: store.storageDescription)
-  }
-
-  /// Answers one request.
-  public func handle(_ request: HTTPRequest) -> HTTPResponse {
-    switch request.path {
-    case "/health":
-      guard request.method == "GET" || request.method == "HEAD" else {
-        return Self.methodNotAllowed(request, allow: "GET, HEAD")
-      }
-      return health()
-    case "/handle-payment":
-      guard request.method == "POST" else { return Self.methodNotAllowed(request, allow: "POST") }
-      return payment.handle(request, now: clock())
-    case "/handle-packet":
-      guard request.method == "POST" else { return Self.methodNotAllowed(request, allow: "POST") }
-      return packet.handle(request, now: clock())
-    default:
-      return Self.error(
-        404, "Not found: \(request.path) (endpoints: GET /health, POST /handle-payment, POST /handle-packet)")
-    }
+    pricingBody = PricingDocument.body(configuration)
   }
 
   /// Answers one request without waiting for the store: returns the response when it is
   /// ready at once (everything but a payment that reaches step 10), else `nil`, and then
   /// `respond` is called exactly once, from the store's thread, when the payment's event is
-  /// durable. What a server calls so that no thread waits while the disk syncs.
+  /// durable. What a server calls so that no thread waits while the disk syncs. The request
+  /// counts as arrived now; see ``handle(_:receivedAt:respond:)``.
   public func handle(_ request: HTTPRequest, respond: @escaping HTTPResponder) -> HTTPResponse? {
-    switch (request.path, request.method) {
-    case ("/handle-payment", "POST"): payment.handle(request, now: clock(), respond: respond)
-    case ("/handle-packet", "POST"): packet.handle(request, now: clock(), respond: respond)
-    default: handle(request)
+    handle(request, receivedAt: clock(), respond: respond)
+  }
+
+  /// ``handle(_:respond:)`` for a request that arrived at `receivedAt` (Unix ms, this
+  /// application's clock): a transport that queues requests before handling them passes when
+  /// it received each, so the time queued counts against `BLS_REQUEST_TIMEOUT_MS`.
+  public func handle(
+    _ request: HTTPRequest, receivedAt: Int64, respond: @escaping HTTPResponder
+  ) -> HTTPResponse? {
+    let route = Route(path: request.path)
+    if let refusal = refusal(request, route) { return refusal }
+    switch route {
+    case .payment: return payment.handle(request, arrival: receivedAt, respond: respond)
+    case .packet: return packet.handle(request, arrival: receivedAt, respond: respond)
+    default: return answerAtOnce(route)
     }
+  }
+
+  /// ``handle(_:respond:)``, waiting for a deferred answer: for tools and tests, so the one
+  /// path the server takes is the one they exercise.
+  public func handle(_ request: HTTPRequest) -> HTTPResponse {
+    let later = BlockingQueue<HTTPResponse>()
+    return handle(request) { later.push($0) } ?? later.pop()!
+  }
+
+  /// The 404, 405 or 401 a request gets before its endpoint sees it, if any.
+  func refusal(_ request: HTTPRequest, _ route: Route) -> HTTPResponse? {
+    if route == .unknown {
+      return Self.error(
+        404,
+        "Not found: \(request.path) (endpoints: GET /health, GET /pricing, POST /handle-payment, POST /handle-packet)")
+    }
+    guard route.allowedMethods.contains(request.method) else {
+      return Self.methodNotAllowed(request, allow: route.allowedMethods.joined(separator: ", "))
+    }
+    if route.takesPayments, let token = configuration.authToken {
+      let authorization = request.headers["authorization"]
+      if !token.isPresented(in: authorization) {
+        return Self.unauthorized(presented: authorization != nil)
+      }
+    }
+    return nil
+  }
+
+  /// The endpoints that never wait: `/health` and `/pricing`.
+  private func answerAtOnce(_ route: Route) -> HTTPResponse {
+    route == .pricing
+      ? HTTPResponse(status: 200, headers: [(name: "Content-Type", value: "application/json")], body: pricingBody)
+      : health()
   }
 
   /// GET /health: 200 with status, nodeId, pubkey, ilpAddress, timestamp (Unix ms), plus the
@@ -108,6 +136,16 @@ public final class BLSApplication: Sendable {
     .json(
       status,
       ["accept": false, "code": .string(status >= 500 ? "T00" : "F00"), "message": .string(message)])
+  }
+
+  /// 401 for a payment without the right bearer token (RFC 6750 §3): `WWW-Authenticate:
+  /// Bearer`, with `error="invalid_token"` when a token was presented. The body never
+  /// repeats what was presented.
+  static func unauthorized(presented: Bool) -> HTTPResponse {
+    var response = error(
+      401, "Unauthorized: this endpoint requires the header Authorization: Bearer <the token set in BLS_AUTH_TOKEN>")
+    response.headers.append((name: "WWW-Authenticate", value: presented ? "Bearer error=\"invalid_token\"" : "Bearer"))
+    return response
   }
 
   static func methodNotAllowed(_ request: HTTPRequest, allow: String) -> HTTPResponse {

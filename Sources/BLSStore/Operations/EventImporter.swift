@@ -1,12 +1,6 @@
 import JSON
 import Nostr
-import Synchronization
-
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
+import Threads
 
 /// Stores events read from NIP-01 JSON lines (`bls-fcgi export`'s format) into a store, for
 /// `bls-fcgi import` (docs/operations.md, Import).
@@ -56,25 +50,25 @@ public final class EventImporter {
   }
 
   private let store: SQLiteEventStore
-  /// The counts, shared with the writer thread's completions.
-  private final class Counts: Sendable {
-    let summary = Mutex(Summary())
-    /// Events queued whose outcome has not come back.
-    let inFlight = Atomic<Int>(0)
+  /// The counts and the events queued whose outcome has not come back, shared with the
+  /// writer thread's completions.
+  private struct State {
+    var summary = Summary()
+    var inFlight = 0
   }
-  private let counts = Counts()
+  private let state = Locked(State())
 
   public init(store: SQLiteEventStore) {
     self.store = store
   }
 
   /// The counts; final once ``finish()`` has returned.
-  public var current: Summary { counts.summary.withLock { $0 } }
+  public var current: Summary { state.value.summary }
 
   /// Takes one line (without its newline). Blank lines are skipped, not counted.
   public func add(line bytes: some Collection<UInt8>, number: Int64) {
     if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { return }
-    counts.summary.withLock { $0.lines += 1 }
+    state.withLock { $0.summary.lines += 1 }
     let event: NostrEvent
     do {
       event = try NostrEvent(json: try JSONValue.parse(bytes))
@@ -83,33 +77,40 @@ public final class EventImporter {
       refuse(number, "\(error)")
       return
     }
-    counts.inFlight.add(1, ordering: .relaxed)
-    store.store(event) { [counts] result in
-      counts.summary.withLock { Self.count(result, line: number, in: &$0) }
-      counts.inFlight.subtract(1, ordering: .releasing)
+    let queued = state.withLock { state in
+      state.inFlight += 1
+      return state.inFlight
     }
-    if counts.inFlight.load(ordering: .relaxed) >= Self.maxInFlight { waitUntilInFlight(atMost: Self.maxInFlight / 2) }
+    store.store(event) { [state] result in
+      let left = state.withLock { state in
+        Self.count(result, line: number, in: &state.summary)
+        state.inFlight -= 1
+        return state.inFlight
+      }
+      // Only the levels a reader may wait for (half the limit, or none left).
+      if left == Self.maxInFlight / 2 || left == 0 { state.wakeWaiters() }
+    }
+    if queued >= Self.maxInFlight { waitUntilInFlight(atMost: Self.maxInFlight / 2) }
   }
 
   /// A line too long to read (over ``maxLineBytes``): counted invalid.
   public func addOverlongLine(number: Int64) {
-    counts.summary.withLock { $0.lines += 1 }
+    state.withLock { $0.summary.lines += 1 }
     refuse(number, "longer than \(Self.maxLineBytes) bytes")
   }
 
   /// Waits until every queued event's outcome is counted.
   public func finish() { waitUntilInFlight(atMost: 0) }
 
-  /// Polls (every 0.2 ms) until the writer has answered all but `limit` of the queued events:
-  /// the writer needs milliseconds per transaction, so the poll costs nothing measurable.
+  /// Waits until the writer has answered all but `limit` of the queued events.
   private func waitUntilInFlight(atMost limit: Int) {
-    while counts.inFlight.load(ordering: .acquiring) > limit { usleep(200) }
+    state.wait(until: { $0.inFlight <= limit }, then: { _ in })
   }
 
   private func refuse(_ number: Int64, _ reason: String) {
-    counts.summary.withLock {
-      $0.invalid += 1
-      $0.note("line \(number): \(reason)")
+    state.withLock {
+      $0.summary.invalid += 1
+      $0.summary.note("line \(number): \(reason)")
     }
   }
 

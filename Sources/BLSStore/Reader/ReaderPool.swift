@@ -1,4 +1,5 @@
 import Nostr
+import Synchronization
 import Threads
 
 /// Connections for `event(id:)` and `query(_:)`, one per concurrent reader.
@@ -12,15 +13,17 @@ final class ReaderPool: @unchecked Sendable {
     /// Opens a new read-only connection.
     case open(@Sendable () throws(SQLiteError) -> SQLiteConnection)
     /// The writer's connection and the lock that serializes its use.
-    case shared(SQLiteConnection, ConditionLock)
+    case shared(SQLiteConnection, Locked<Void>)
+  }
+
+  private struct State {
+    var idle: [SQLiteConnection] = []
+    var closed = false
   }
 
   private let source: Source
   private let maxIdle: Int
-  // Guarded by `lock`.
-  private let lock = ConditionLock()
-  private var idle: [SQLiteConnection] = []
-  private var closed = false
+  private let state = Mutex(State())
 
   init(source: Source, maxIdle: Int) {
     self.source = source
@@ -33,10 +36,10 @@ final class ReaderPool: @unchecked Sendable {
   {
     switch source {
     case .shared(let connection, let guardLock):
-      guardLock.lock()
-      defer { guardLock.unlock() }
-      guard !lock.withLock({ closed }) else { throw Self.closedError }
-      return try body(connection)
+      return try guardLock.withLock { _ throws(EventStoreError) in
+        guard !state.withLock({ $0.closed }) else { throw Self.closedError }
+        return try body(connection)
+      }
     case .open(let open):
       let connection = try checkOut(open)
       defer { checkIn(connection) }
@@ -47,16 +50,11 @@ final class ReaderPool: @unchecked Sendable {
   private func checkOut(_ open: () throws(SQLiteError) -> SQLiteConnection)
     throws(EventStoreError) -> SQLiteConnection
   {
-    lock.lock()
-    if closed {
-      lock.unlock()
-      throw Self.closedError
+    let idle = try state.withLock { state throws(EventStoreError) -> SQLiteConnection? in
+      guard !state.closed else { throw Self.closedError }
+      return state.idle.popLast()
     }
-    if let connection = idle.popLast() {
-      lock.unlock()
-      return connection
-    }
-    lock.unlock()
+    if let idle { return idle }
     do {
       return try open()
     } catch {
@@ -65,24 +63,25 @@ final class ReaderPool: @unchecked Sendable {
   }
 
   private func checkIn(_ connection: SQLiteConnection) {
-    lock.lock()
-    let keep = !closed && idle.count < maxIdle
-    if keep { idle.append(connection) }
-    lock.unlock()
-    if !keep { connection.close() }
+    let kept = state.withLock { state in
+      guard !state.closed, state.idle.count < maxIdle else { return false }
+      state.idle.append(connection)
+      return true
+    }
+    if !kept { connection.close() }
   }
 
   /// Closes idle connections; connections in use close when returned. For a shared
   /// connection, waits until no reader is using it; afterwards none will.
   func close() {
     if case .shared(_, let guardLock) = source {
-      guardLock.withLock { lock.withLock { closed = true } }
+      guardLock.withLock { _ in state.withLock { $0.closed = true } }
       return
     }
-    let connections = lock.withLock {
-      closed = true
-      defer { idle.removeAll() }
-      return idle
+    let connections = state.withLock { state in
+      state.closed = true
+      defer { state.idle.removeAll() }
+      return state.idle
     }
     for connection in connections { connection.close() }
   }

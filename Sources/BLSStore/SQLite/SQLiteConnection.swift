@@ -7,7 +7,7 @@ import CSQLite
 /// exactly one thread at a time (the writer thread owns the writer connection; reader
 /// connections are checked out of a pool). This needs a library built thread-safe
 /// (`sqlite3_threadsafe() != 0`), which ``open(path:flags:)`` checks.
-final class SQLiteConnection {
+final class SQLiteConnection: @unchecked Sendable {
   private(set) var handle: OpaquePointer?
   /// The path given to `sqlite3_open_v2`, for messages.
   let path: String

@@ -6,6 +6,9 @@ public struct BatchStatistics: Sendable, Equatable, CustomStringConvertible {
   public var events: Int = 0
   /// Batches whose transaction failed (disk full, I/O error); their callers got an error.
   public var failedBatches: Int = 0
+  /// Events dropped unstored when their batch formed: their request was abandoned or past its
+  /// deadline (StoreConditions).
+  public var droppedBeforeCommit: Int = 0
   /// Events in the largest committed batch.
   public var maxBatch: Int = 0
   /// `histogram[i]` counts committed batches of 2^i … 2^(i+1)−1 events.

@@ -1,11 +1,7 @@
 import CSQLite
+import Glibc
+import Synchronization
 import Threads
-
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
 
 /// Copies the write-ahead log back into the database file on a thread and connection of its
 /// own, so the writer never stops committing for a checkpoint.
@@ -30,19 +26,30 @@ final class Checkpointer: @unchecked Sendable {
   /// WAL pages after a commit that trigger a checkpoint (SQLite's default interval).
   let threshold: Int32
   private let db: SQLiteConnection
-  private let lock = ConditionLock()
-  // Guarded by `lock`:
-  private var requested = false
-  private var running = false
-  /// Frames the last background pass copied, while `hasPass` (until the log restarts).
-  private var backfilled: Int32 = 0
-  private var hasPass = false
-  /// The log's size at the previous commit, to know what one commit adds.
-  private var lastFrames: Int32 = 0
-  private var stopping = false
-  private var thread: PosixThread?
-  private var passes = 0
-  private var tails = 0
+  private struct State {
+    var requested = false
+    var running = false
+    /// Frames the last background pass copied, while `hasPass` (until the log restarts).
+    var backfilled: Int32 = 0
+    var hasPass = false
+    /// The log's size at the previous commit, to know what one commit adds.
+    var lastFrames: Int32 = 0
+    var stopping = false
+    var passes = 0
+    var tails = 0
+  }
+
+  /// What the writer should do after a commit.
+  private enum Decision {
+    case nothing
+    /// Copy the few frames left on the writer connection.
+    case copyTail
+    /// Wake the background thread for a pass.
+    case requestPass
+  }
+
+  private let state = Locked(State())
+  private let thread = Mutex<PosixThread?>(nil)
 
   /// Opens a connection of its own to `path` and starts the thread; installs the WAL hook on
   /// `writer` (whose automatic checkpoint it replaces).
@@ -53,7 +60,8 @@ final class Checkpointer: @unchecked Sendable {
     // A connection learns the file is in WAL mode on its first read; until then a checkpoint
     // through it does nothing (and reports -1 frames).
     _ = try db.texts("PRAGMA journal_mode")
-    thread = PosixThread.essential { [unowned self] in self.run() }
+    let started = PosixThread.essential { [unowned self] in self.run() }
+    thread.withLock { $0 = started }
     sqlite3_wal_hook(
       writer.handle,
       { context, writer, _, frames in
@@ -63,66 +71,69 @@ final class Checkpointer: @unchecked Sendable {
   }
 
   /// Passes run in the background, and tails copied by the writer, since open.
-  var counts: (passes: Int, tails: Int) { lock.withLock { (passes, tails) } }
+  var counts: (passes: Int, tails: Int) { state.withLock { ($0.passes, $0.tails) } }
 
   /// Called by the writer after each commit with the log's size in pages.
   private func committed(frames: Int32, writer: OpaquePointer?) {
-    lock.lock()
-    // A smaller log has restarted since the last pass, which then says nothing about it.
-    if frames < lastFrames { hasPass = false }
-    let added = frames >= lastFrames ? frames - lastFrames : frames
-    lastFrames = frames
-    if frames < threshold || running || requested || stopping {
-      lock.unlock()
-      return
+    let decision = state.withLock { state -> Decision in
+      // A smaller log has restarted since the last pass, which then says nothing about it.
+      if frames < state.lastFrames { state.hasPass = false }
+      let added = frames >= state.lastFrames ? frames - state.lastFrames : frames
+      state.lastFrames = frames
+      if frames < threshold || state.running || state.requested || state.stopping { return .nothing }
+      // Small enough to copy on the writer: a quarter of the interval, or what two commits add.
+      let tailLimit = max(threshold / 4, 2 * added)
+      let caughtUp = state.hasPass && frames >= state.backfilled && frames - state.backfilled <= tailLimit
+      // At four intervals the writer copies whatever is left even so: background passes that
+      // never catch up (a slow disk under sustained load) must not let the log grow unbounded.
+      if caughtUp || Int(frames) >= 4 * Int(threshold) {
+        state.hasPass = false
+        state.tails += 1
+        return .copyTail
+      }
+      state.requested = true
+      return .requestPass
     }
-    // Small enough to copy on the writer: a quarter of the interval, or what two commits add.
-    let tailLimit = max(threshold / 4, 2 * added)
-    let caughtUp = hasPass && frames >= backfilled && frames - backfilled <= tailLimit
-    // At four intervals the writer copies whatever is left even so: background passes that
-    // never catch up (a slow disk under sustained load) must not let the log grow unbounded.
-    if caughtUp || Int(frames) >= 4 * Int(threshold) {
-      hasPass = false
-      tails += 1
-      lock.unlock()
+    switch decision {
+    case .nothing: break
+    case .copyTail:
       // Usually only the few frames committed during the background pass are left to copy;
       // once they are, the writer's next transaction restarts the log.
       sqlite3_wal_checkpoint_v2(writer, nil, SQLITE_CHECKPOINT_PASSIVE, nil, nil)
-      return
+    case .requestPass:
+      state.wakeWaiters()
     }
-    requested = true
-    lock.signal()
-    lock.unlock()
   }
 
   private func run() {
-    lock.lock()
     while true {
-      while !requested && !stopping { lock.wait() }
-      if stopping { break }
-      requested = false
-      running = true
-      lock.unlock()
+      let stop = state.wait(until: { $0.requested || $0.stopping }) { state -> Bool in
+        guard !state.stopping else { return true }
+        state.requested = false
+        state.running = true
+        return false
+      }
+      if stop { return }
       var copied: Int32 = 0
       let rc = sqlite3_wal_checkpoint_v2(db.handle, nil, SQLITE_CHECKPOINT_PASSIVE, nil, &copied)
-      lock.lock()
-      running = false
-      passes += 1
-      hasPass = rc == SQLITE_OK && copied > 0
-      backfilled = copied
+      state.withLock { state in
+        state.running = false
+        state.passes += 1
+        state.hasPass = rc == SQLITE_OK && copied > 0
+        state.backfilled = copied
+      }
     }
-    lock.unlock()
   }
 
   /// Stops the thread (after any pass in progress) and closes its connection. Call before
   /// the writer connection closes, and after its last commit.
   func shutdown(writer: SQLiteConnection) {
-    lock.withLock {
-      stopping = true
-      lock.signal()
+    state.withLock { $0.stopping = true }
+    state.wakeWaiters()
+    thread.withLock { thread in
+      thread?.join()
+      thread = nil
     }
-    thread?.join()
-    thread = nil
     sqlite3_wal_hook(writer.handle, nil, nil)
     db.close()
   }

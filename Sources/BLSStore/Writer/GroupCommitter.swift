@@ -1,152 +1,109 @@
+import Glibc
 import Nostr
+import ProcessSupport
+import Synchronization
 import Threads
 
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
-
-/// The single writer: request threads queue events and block (or leave a completion); one
-/// writer thread takes every event waiting at that moment, commits them in one transaction
-/// (one fsync), and wakes their callers (or runs their completions). While it commits, the next batch gathers — so the fsync rate, not the event rate,
-/// bounds the writer.
+/// The single writer: request threads queue events with a completion; one writer thread takes
+/// every event waiting at that moment, commits them in one transaction (one fsync), and runs
+/// their completions. While it commits, the next batch gathers — so the fsync rate, not the
+/// event rate, bounds the writer.
 final class GroupCommitter: @unchecked Sendable {
-  /// A caller's event and, once its transaction is durable, its result. A blocking caller's
-  /// ticket has its own condition variable (used with `lock`'s mutex), so a commit wakes
-  /// exactly the callers whose events it carried; an asynchronous caller's ticket has a
-  /// completion instead, run by the writer thread after the commit.
-  private final class Ticket {
+  /// A caller's event and what to run once its transaction is durable (or failed).
+  private struct Ticket {
     let event: NostrEvent
-    var result: Result<StoreOutcome, EventStoreError>?
-    let done: UnsafeMutablePointer<pthread_cond_t>?
-    let completion: StoreCompletion?
-    init(_ event: NostrEvent, completion: StoreCompletion?) {
-      self.event = event
-      self.completion = completion
-      if completion == nil {
-        let done = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
-        pthread_cond_init(done, nil)
-        self.done = done
-      } else {
-        done = nil
-      }
-    }
-    deinit {
-      if let done {
-        pthread_cond_destroy(done)
-        done.deallocate()
-      }
-    }
+    let conditions: StoreConditions
+    let completion: StoreCompletion
   }
 
-  private static let work = 0
+  private struct State {
+    var queue: [Ticket] = []
+    var closing = false
+    var stats = BatchStatistics()
+  }
 
-  // Everything below is guarded by `lock`.
-  private let lock = ConditionLock(conditions: 1)
-  private var queue: [Ticket] = []
-  private var closing = false
-  private var stats = BatchStatistics()
-
+  private let state = Locked(State())
+  /// Used by the writer thread only.
   private let writer: EventWriter
   private let maxBatch: Int
   /// Held around each batch; the in-memory store's readers share the writer connection and
   /// take it too.
-  private let connectionGuard: ConditionLock?
-  private var thread: PosixThread?
+  private let connectionGuard: Locked<Void>?
+  private let thread = Mutex<PosixThread?>(nil)
 
-  init(writer: EventWriter, maxBatch: Int, connectionGuard: ConditionLock?) {
+  init(writer: EventWriter, maxBatch: Int, connectionGuard: Locked<Void>?) {
     self.writer = writer
     self.maxBatch = max(1, maxBatch)
     self.connectionGuard = connectionGuard
-    thread = PosixThread.essential { [unowned self] in self.run() }
-  }
-
-  /// Queues `event` and blocks until its transaction is durable (or failed).
-  func submit(_ event: NostrEvent) throws(EventStoreError) -> StoreOutcome {
-    let ticket = Ticket(event, completion: nil)
-    lock.lock()
-    guard enqueue(ticket) else {
-      lock.unlock()
-      throw Self.closedError
-    }
-    while ticket.result == nil { lock.wait(on: ticket.done!) }
-    lock.unlock()
-    return try ticket.result!.get()
+    let started = PosixThread.essential { [unowned self] in self.run() }
+    thread.withLock { $0 = started }
   }
 
   /// Queues `event` and returns at once; `completion` runs on the writer thread once the
-  /// transaction is durable (or failed), or on the caller's thread if the store is closed.
-  func submit(_ event: NostrEvent, completion: @escaping StoreCompletion) {
-    let queued = lock.withLock { enqueue(Ticket(event, completion: completion)) }
-    if !queued { completion(.failure(Self.closedError)) }
-  }
-
-  /// Appends `ticket` unless closing; with `lock` held.
-  private func enqueue(_ ticket: Ticket) -> Bool {
-    guard !closing else { return false }
-    queue.append(ticket)
-    if queue.count == 1 { lock.signal(Self.work) }
-    return true
+  /// transaction is durable (or failed, or the event was dropped because `conditions` no
+  /// longer held when its batch formed), or on the caller's thread if the store is closed.
+  func submit(_ event: NostrEvent, conditions: StoreConditions, completion: @escaping StoreCompletion) {
+    let first = state.withLock { state -> Bool? in
+      guard !state.closing else { return nil }
+      state.queue.append(Ticket(event: event, conditions: conditions, completion: completion))
+      return state.queue.count == 1
+    }
+    switch first {
+    case nil: completion(.failure(Self.closedError))
+    case true?: state.wakeWaiters()
+    case false?: break
+    }
   }
 
   private static let closedError = EventStoreError(code: "closed", message: "the event store is closed")
 
-  var statistics: BatchStatistics { lock.withLock { stats } }
+  var statistics: BatchStatistics { state.withLock { $0.stats } }
 
   /// Stops taking events, commits everything already queued, and joins the writer thread.
   func shutdown() {
-    lock.withLock {
-      closing = true
-      lock.signal(Self.work)
+    state.withLock { $0.closing = true }
+    state.wakeWaiters()
+    thread.withLock { thread in
+      thread?.join()
+      thread = nil
     }
-    thread?.join()
-    thread = nil
   }
 
   private func run() {
-    lock.lock()
     while true {
-      while queue.isEmpty && !closing { lock.wait(Self.work) }
-      if queue.isEmpty { break }
-      let take = min(queue.count, maxBatch)
-      let batch = Array(queue.prefix(take))
-      queue.removeFirst(take)
-      lock.unlock()
-
-      let start = monotonicNanoseconds()
-      connectionGuard?.lock()
-      let outcome = writer.apply(batch.map(\.event), receivedAt: Int64(time(nil)))
-      connectionGuard?.unlock()
-      let elapsed = monotonicNanoseconds() &- start
-
-      lock.lock()
-      var completions = false
-      for (ticket, result) in zip(batch, outcome.results) {
-        ticket.result = result
-        if let done = ticket.done { pthread_cond_signal(done) } else { completions = true }
+      let taken = state.wait(until: { !$0.queue.isEmpty || $0.closing }) { state -> [Ticket] in
+        let take = min(state.queue.count, maxBatch)
+        defer { state.queue.removeFirst(take) }
+        return Array(state.queue.prefix(take))
       }
-      if outcome.committed {
-        stats.recordCommit(size: batch.count, nanoseconds: elapsed)
-      } else {
-        stats.failedBatches += 1
+      if taken.isEmpty { return }  // closing, and nothing left to commit
+      // The last moment an event can still be left out: a request abandoned or past its
+      // deadline is answered now, unstored (StoreConditions).
+      let now = StoreConditions.wallClockMillis()
+      var dropped: [(Ticket, EventStoreError)] = []
+      let batch = taken.filter { ticket in
+        guard let violation = ticket.conditions.violation(now: now) else { return true }
+        dropped.append((ticket, violation))
+        return false
       }
-      if completions {
-        // Outside the lock: a completion answers its request (a socket write).
-        lock.unlock()
-        for ticket in batch {
-          if let completion = ticket.completion, let result = ticket.result { completion(result) }
+      for (ticket, violation) in dropped { ticket.completion(.failure(violation)) }
+      if !dropped.isEmpty { state.withLock { $0.stats.droppedBeforeCommit += dropped.count } }
+      if batch.isEmpty { continue }
+
+      let start = MonotonicClock.nanoseconds()
+      let apply = { self.writer.apply(batch.map(\.event), receivedAt: Int64(time(nil))) }
+      let outcome = connectionGuard?.withLock { _ in apply() } ?? apply()
+      let elapsed = MonotonicClock.nanoseconds() &- start
+
+      state.withLock { state in
+        if outcome.committed {
+          state.stats.recordCommit(size: batch.count, nanoseconds: elapsed)
+        } else {
+          state.stats.failedBatches += 1
         }
-        lock.lock()
       }
+      // Outside the lock: a completion answers its request (a socket write).
+      for (ticket, result) in zip(batch, outcome.results) { ticket.completion(result) }
     }
-    lock.unlock()
   }
-}
-
-/// CLOCK_MONOTONIC in nanoseconds.
-func monotonicNanoseconds() -> UInt64 {
-  var now = timespec()
-  clock_gettime(CLOCK_MONOTONIC, &now)
-  return UInt64(now.tv_sec) * 1_000_000_000 + UInt64(now.tv_nsec)
 }

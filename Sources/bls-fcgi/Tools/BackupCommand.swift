@@ -1,5 +1,6 @@
 import ArgumentParser
 import BLSStore
+import ProcessSupport
 
 /// `bls-fcgi backup --to PATH`: an online, consistent copy of `$DATA_DIR/events.db`.
 struct BackupCommand: ParsableCommand {

@@ -1,5 +1,6 @@
 import BLSApp
 import BLSStore
+import ProcessSupport
 
 /// The one setting the operator's tools (backup, export, import, migrate) need: `DATA_DIR`
 /// (or `DATA_DIR_FILE`), default `/data`, as `run` and `serve` read it. Nothing else of the

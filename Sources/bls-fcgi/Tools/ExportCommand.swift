@@ -2,6 +2,7 @@ import ArgumentParser
 import BLSStore
 import JSON
 import Nostr
+import ProcessSupport
 
 #if canImport(Glibc)
   import Glibc

@@ -1,5 +1,6 @@
 import ArgumentParser
 import BLSStore
+import ProcessSupport
 
 #if canImport(Glibc)
   import Glibc

@@ -1,5 +1,6 @@
 import ArgumentParser
 import BLSStore
+import ProcessSupport
 
 /// `bls-fcgi migrate`: brings $DATA_DIR/events.db to the current schema, and stops.
 struct MigrateCommand: ParsableCommand {

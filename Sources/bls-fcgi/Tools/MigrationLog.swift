@@ -1,4 +1,5 @@
 import BLSStore
+import ProcessSupport
 
 #if canImport(Glibc)
   import Glibc
@@ -59,7 +60,7 @@ enum MigrationLog {
       } else {
         progress?.tick()
       }
-      write("step \(state.stepNumber)/\(state.stepCount) rows \(state.rowsDone) at \(Progress.now())")
+      write("step \(state.stepNumber)/\(state.stepCount) rows \(state.rowsDone) at \(MonotonicClock.milliseconds())")
     }
 
     /// Replaces the file's content (write to a temporary file, rename).

@@ -1,3 +1,5 @@
+import ProcessSupport
+
 #if canImport(Glibc)
   import Glibc
 #endif
@@ -16,7 +18,7 @@ final class Progress {
   /// The count at which the operation is done, when known.
   var total: Int64?
   private let terminal: Bool
-  private let started = Progress.now()
+  private let started = MonotonicClock.milliseconds()
   private var last: Int64
   private var drewBar = false
 
@@ -30,7 +32,7 @@ final class Progress {
 
   /// Reports `done`; draws or logs only when its interval has passed.
   func update(_ done: Int64) {
-    let now = Progress.now()
+    let now = MonotonicClock.milliseconds()
     let interval = terminal ? Self.drawIntervalMilliseconds : Self.logIntervalMilliseconds
     guard now - last >= interval else { return }
     last = now
@@ -40,7 +42,7 @@ final class Progress {
   /// Reports work that is not counted (an index being built): the time so far, at the same
   /// intervals as ``update(_:)``.
   func tick() {
-    let now = Progress.now()
+    let now = MonotonicClock.milliseconds()
     let interval = terminal ? Self.drawIntervalMilliseconds : Self.logIntervalMilliseconds
     guard now - last >= interval else { return }
     last = now
@@ -57,14 +59,14 @@ final class Progress {
   /// own summary).
   func finish(_ done: Int64) {
     guard terminal, drewBar else { return }
-    emit(done, now: Progress.now())
+    emit(done, now: MonotonicClock.milliseconds())
     StandardIO.write("\n", to: 2)
     drewBar = false
   }
 
   /// Time since the operation started, e.g. `12.3 s`.
   var elapsed: String {
-    let tenths = (Progress.now() - started) / 100
+    let tenths = (MonotonicClock.milliseconds() - started) / 100
     return "\(tenths / 10).\(tenths % 10) s"
   }
 
@@ -102,13 +104,6 @@ final class Progress {
       text += ", ETA \(duration(Int64(Double(total - done) / rate)))"
     }
     return text
-  }
-
-  /// CLOCK_MONOTONIC in milliseconds.
-  static func now() -> Int64 {
-    var time = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &time)
-    return Int64(time.tv_sec) * 1000 + Int64(time.tv_nsec) / 1_000_000
   }
 
   /// `1234567` → `1,234,567`.

@@ -1,3 +1,5 @@
+import ProcessSupport
+
 #if canImport(Glibc)
   import Glibc
 #endif
@@ -23,7 +25,7 @@ final class StartupWatch {
 
   /// When the responder last showed progress (or the start), re-reading the file.
   func lastProgress() -> Int64 {
-    let now = Progress.now()
+    let now = MonotonicClock.milliseconds()
     let current = Self.read(path)
     if current != content {
       content = current

@@ -6,6 +6,7 @@ import Foundation
 final class FastCGIClient {
   enum RecordType: UInt8 {
     case beginRequest = 1, abortRequest = 2, endRequest = 3, params = 4, stdin = 5, stdout = 6, stderr = 7
+    case getValues = 9, getValuesResult = 10, unknownType = 11
   }
 
   private let fd: Int32
@@ -124,7 +125,8 @@ final class FastCGIClient {
     return try readResponse()
   }
 
-  private func readRecord() throws -> (UInt8, [UInt8]) {
+  /// The next record: its type and content (padding skipped).
+  func readRecord() throws -> (UInt8, [UInt8]) {
     try fill(8)
     let header = Array(buffer[0..<8])
     let length = Int(header[4]) << 8 | Int(header[5])

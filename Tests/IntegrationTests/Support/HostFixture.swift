@@ -10,11 +10,11 @@ struct HostFixture {
   let port: Int
   let environment: [String: String]
 
-  init(_ label: String) {
+  init(_ label: String, extra: [String: String] = [:]) {
     directory = TestEnvironment.temporaryDirectory(label)
     socket = directory.appendingPathComponent("bls.sock").path
     port = TestEnvironment.freePort()
-    var variables = PaymentCase.environment(profile: "defaults")
+    var variables = PaymentCase.environment(profile: "defaults").merging(extra) { _, new in new }
     variables["DATA_DIR"] = directory.path
     environment = TestEnvironment.childEnvironment(variables)
   }

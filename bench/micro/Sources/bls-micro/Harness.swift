@@ -1,6 +1,4 @@
-#if canImport(Glibc)
-  import Glibc
-#endif
+import Glibc
 
 /// Times a body in a loop with `ContinuousClock` and reports nanoseconds per operation.
 ///

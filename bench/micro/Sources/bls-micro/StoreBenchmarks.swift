@@ -1,14 +1,11 @@
 import BLSStore
+import Glibc
 import Nostr
-
-#if canImport(Glibc)
-  import Glibc
-#endif
 
 /// An event store that stores nothing and answers at once: whole-request benchmarks then
 /// time the application alone.
 struct NullStore: EventStore {
-  func store(_ event: NostrEvent) throws(EventStoreError) -> StoreOutcome { .stored }
+  func store(_ event: NostrEvent, completion: @escaping StoreCompletion) { completion(.success(.stored)) }
   func event(id: String) throws(EventStoreError) -> NostrEvent? { nil }
   func query(_ filters: [NostrFilter]) throws(EventStoreError) -> [NostrEvent] { [] }
   var storageDescription: String { "null" }

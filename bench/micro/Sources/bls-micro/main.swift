@@ -1,12 +1,9 @@
 import BLSApp
 import ExtrasBase64
+import Glibc
 import JSON
 import Nostr
 import TOON
-
-#if canImport(Glibc)
-  import Glibc
-#endif
 
 // bls-micro: ns/op of each step of the /handle-payment hot path, then of whole requests
 // through BLSApplication (no transport), then of the durable store.

@@ -1,0 +1,55 @@
+import BLSApp
+import BLSFastCGI
+import BLSStore
+import Glibc
+import Nostr
+import ProcessSupport
+
+/// Start-up shared by `run` and `serve`: read the configuration, open the store, build the
+/// application. Every failure prints its one-line error on stderr and exits 1, before
+/// anything is served.
+struct ServerBootstrap {
+  let configuration: BLSConfiguration
+  let store: SQLiteEventStore
+  let application: BLSApplication
+
+  /// Reads and validates the environment only (no store); exits 1 with the one-line error.
+  static func loadConfiguration(_ environment: Environment = .process) -> BLSConfiguration {
+    do {
+      return try BLSConfiguration.fromEnvironment(environment)
+    } catch {
+      StandardIO.fail(error.description)
+    }
+  }
+
+  /// Reads the configuration and opens the store (fails closed on an unusable `DATA_DIR`),
+  /// logging the effective configuration and the storage in use.
+  static func start(_ environment: Environment = .process) -> ServerBootstrap {
+    let configuration = loadConfiguration(environment)
+    let store: SQLiteEventStore
+    do {
+      switch configuration.storage {
+      case .memory: store = try SQLiteEventStore(dataDirectory: SQLiteEventStore.memoryDirectory)
+      case .directory(let path):
+        // A long migration at open (adopting a reference file) logs its progress and, under
+        // `run`, keeps the supervisor's start-up timeout from firing (MigrationLog).
+        var options = SQLiteEventStore.Options()
+        options.migrationProgress = MigrationLog.handler()
+        store = try SQLiteEventStore(dataDirectory: path, options: options)
+      }
+    } catch {
+      StandardIO.fail(error.description)
+    }
+    if let warning = store.warning { Log.warning(warning) }
+    if store.migratedReferenceFile { Log.info("migrated a reference-written events.db to the current schema") }
+    if store.reindexedEvents > 0 {
+      Log.info(
+        "indexed \(store.reindexedEvents) events another program added to events.db; \(store.supersededAtOpen) replaceable ones deleted as superseded by a newer one (NIP-01)"
+      )
+    }
+    Log.info("configuration: \(configuration.summary)")
+    return ServerBootstrap(
+      configuration: configuration, store: store,
+      application: BLSApplication(configuration: configuration, store: store))
+  }
+}
