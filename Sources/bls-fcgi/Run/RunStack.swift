@@ -1,3 +1,4 @@
+import BLSApp
 import BLSFastCGI
 import Glibc
 import ProcessSupport
@@ -12,10 +13,13 @@ struct RunStack {
   func run() throws(SupervisorError) -> Int32 {
     var supervisor = Supervisor()
     let started = MonotonicClock.milliseconds()
+    setenv(ServerBootstrap.supervisorVariable, String(getpid()), 1)
     // The timeout counts from the responder's last migration progress (StartupWatch).
     let watch = StartupWatch(runtimeDirectory: plan.runtimeDirectory, since: started)
     supervisor.responder = try SupervisorChild.spawn(
       name: "responder", path: plan.selfPath, arguments: plan.responderArguments)
+    // The responder has its copy; this process needs the secrets no more.
+    ProcessEnvironment.scrub(BLSConfiguration.secretVariables)
     if let code = waitUntil(
       &supervisor, since: watch.lastProgress, "the responder's socket",
       { FastCGIListener.isAccepting(unixPath: plan.socketPath) })

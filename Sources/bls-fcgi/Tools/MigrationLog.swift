@@ -67,7 +67,7 @@ enum MigrationLog {
     func write(_ line: String) {
       guard let file else { return }
       let temporary = file + ".tmp"
-      let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+      let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0o600)
       guard fd >= 0 else { return }
       StandardIO.write(line + "\n", to: fd)
       close(fd)
