@@ -113,6 +113,30 @@ struct OperationsTests {
     }
   }
 
+  @Test("a second backup to the same destination while one runs is refused, and leaves the first's file alone")
+  func concurrentBackupRefused() throws {
+    let directory = TemporaryDirectory("backup-busy")
+    defer { directory.remove() }
+    try SQLiteEventStore(dataDirectory: directory.path).close()
+    let destination = directory.path + "/copy.db"
+    // The lock a running backup holds on its temporary file.
+    let running = open(destination + ".tmp", O_RDWR | O_CREAT, 0o600)
+    #expect(running >= 0 && flock(running, LOCK_EX | LOCK_NB) == 0)
+    _ = write(running, "in progress", 11)
+    do {
+      _ = try DatabaseBackup(source: directory.databasePath, destination: destination).run(overwrite: true)
+      Issue.record("a concurrent backup must be refused")
+    } catch {
+      #expect(error.code == "busy")
+    }
+    #expect(try String(contentsOfFile: destination + ".tmp", encoding: .utf8) == "in progress")
+    #expect(!FileManager.default.fileExists(atPath: destination))
+    close(running)
+    // Once the lock is gone (a killed backup's leftover), the file is reused.
+    _ = try DatabaseBackup(source: directory.databasePath, destination: destination).run(overwrite: false)
+    #expect(try withRawDatabase(destination) { db throws in try db.texts("PRAGMA integrity_check") } == ["ok"])
+  }
+
   @Test("restore: a backup put in place of events.db opens with every event and takes new ones")
   func restore() throws {
     let directory = TemporaryDirectory("restore")

@@ -18,7 +18,8 @@ import CSQLite
 ///   steps of ``pagesPerStep`` pages, reporting progress between steps.
 /// - Safe to interrupt: it is written to `destination.tmp`, checked with `PRAGMA
 ///   integrity_check`, switched to a rollback journal (one self-contained file), synced, and
-///   only then renamed to `destination`.
+///   only then renamed to `destination`. Two backups to one destination do not overlap: the
+///   second fails with `busy` while the first holds its lock on `destination.tmp`.
 public struct DatabaseBackup: Sendable {
   /// The live database file.
   public let source: String
@@ -60,7 +61,20 @@ public struct DatabaseBackup: Sendable {
       }
     }
     let temporary = destination + ".tmp"
-    for file in [temporary, temporary + "-journal", temporary + "-wal", temporary + "-shm"] { unlink(file) }
+    // One backup at a time per destination: a second one would truncate the first's file and
+    // the first would rename it half-written. The lock is held until after the rename; a
+    // `.tmp` left by a killed backup holds no lock and is reused.
+    let lock = open(temporary, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
+    guard lock >= 0 else {
+      throw OperationError(code: "io", message: "cannot create \(temporary): \(Self.lastError())")
+    }
+    defer { close(lock) }
+    guard flock(lock, LOCK_EX | LOCK_NB) == 0 else {
+      throw OperationError(
+        code: "busy", message: "another backup is writing \(temporary); fix: wait for it to finish")
+    }
+    _ = ftruncate(lock, 0)
+    for file in [temporary + "-journal", temporary + "-wal", temporary + "-shm"] { unlink(file) }
     let report: Report
     do throws(OperationError) {
       report = try copy(to: temporary, progress: progress)
