@@ -60,6 +60,7 @@ struct OperationsTests {
     var writerProgressed = true
     var backup = DatabaseBackup(source: directory.databasePath, destination: directory.path + "/copy.db")
     backup.pagesPerStep = 4
+    backup.pauseMicroseconds = 0
     let report = try backup.run(overwrite: false) { _, _ in
       steps += 1
       if steps == 2 {

@@ -15,7 +15,9 @@ import CSQLite
 ///   pages copied in later steps belong to the same snapshot and the backup never restarts.
 /// - Online: in WAL mode a reader never blocks the writer, so BLS keeps committing while the
 ///   copy runs (its WAL grows meanwhile; the checkpointer catches up after). The copy goes in
-///   steps of ``pagesPerStep`` pages, reporting progress between steps.
+///   steps of ``pagesPerStep`` pages, each its own destination transaction (synced), with a
+///   pause of ``pauseMicroseconds`` after each: the copy's writes reach the disk a few MiB at
+///   a time instead of piling up, so the server's WAL syncs do not queue behind a large flush.
 /// - Safe to interrupt: it is written to `destination.tmp`, checked with `PRAGMA
 ///   integrity_check`, switched to a rollback journal (one self-contained file), synced, and
 ///   only then renamed to `destination`. Two backups to one destination do not overlap: the
@@ -26,7 +28,9 @@ public struct DatabaseBackup: Sendable {
   /// Where the copy goes.
   public let destination: String
   /// Pages copied per `sqlite3_backup_step`.
-  public var pagesPerStep: Int32 = 4096
+  public var pagesPerStep: Int32 = 1024
+  /// Pause between two steps.
+  public var pauseMicroseconds: UInt32 = 5000
 
   /// What was copied.
   public struct Report: Sendable, Equatable {
@@ -111,7 +115,11 @@ public struct DatabaseBackup: Sendable {
       let total = Int64(sqlite3_backup_pagecount(backup))
       progress(total - Int64(sqlite3_backup_remaining(backup)), total)
       // Only the destination can be busy (another process opened the .tmp file): wait.
-      if rc == SQLITE_BUSY || rc == SQLITE_LOCKED { usleep(10_000) }
+      if rc == SQLITE_BUSY || rc == SQLITE_LOCKED {
+        usleep(10_000)
+      } else if rc == SQLITE_OK && pauseMicroseconds > 0 {
+        usleep(pauseMicroseconds)
+      }
     } while rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED
     let pages = Int64(sqlite3_backup_pagecount(backup))
     let finish = sqlite3_backup_finish(backup)
