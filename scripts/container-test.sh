@@ -449,7 +449,9 @@ if [ $rc = 0 ]; then
 elif [ $rc = 2 ]; then
   # Portable fallback: nginx told to stop through its own pid file.
   info "$out: stopping nginx with docker exec … nginx -s stop instead"
-  docker exec "$C" /usr/sbin/nginx -p /tmp/bls/ -c /tmp/bls/nginx.conf -e stderr -s stop >/dev/null 2>&1
+  # The runtime directory is a fresh /tmp/bls-XXXXXX: read it off nginx's command line.
+  rt=$(docker top "$C" -eo args | sed -n 's/.*nginx.* -p \(\/tmp\/bls-[^ ]*\/\).*/\1/p' | head -n1)
+  docker exec "$C" /usr/sbin/nginx -p "$rt" -c "${rt}nginx.conf" -e stderr -s stop >/dev/null 2>&1
   expect_dead_exit "$C" "nginx stopped behind the supervisor's back"
 else
   fail "kill nginx from the host: $out"
