@@ -41,7 +41,12 @@ struct ServerBootstrap {
     do {
       switch configuration.storage {
       case .memory: store = try SQLiteEventStore(dataDirectory: SQLiteEventStore.memoryDirectory)
-      case .directory(let path): store = try SQLiteEventStore(dataDirectory: path)
+      case .directory(let path):
+        // A long migration at open (adopting a reference file) logs its progress and, under
+        // `run`, keeps the supervisor's start-up timeout from firing (MigrationLog).
+        var options = SQLiteEventStore.Options()
+        options.migrationProgress = MigrationLog.handler()
+        store = try SQLiteEventStore(dataDirectory: path, options: options)
       }
     } catch {
       StandardIO.fail(error.description)
