@@ -4,6 +4,7 @@ import JSON
 import Nostr
 import TOON
 import Testing
+import Threads
 
 /// BLS through nginx as the real connector drives it (``ConnectorDouble``): what the sender of
 /// each packet gets, and what is in the rows afterwards.
@@ -121,6 +122,93 @@ struct ConnectorTests {
     let paid = try stack.connect().request(
       "POST", "/handle-payment", headers: [("Authorization", "Bearer \(token)")], body: body)
     #expect(paid.status == 200, "\(paid.text)")
+    #expect(try stack.storedEventIDs().contains(id))
+  }
+
+  @Test(
+    "a stalled disk past BLS_REQUEST_TIMEOUT_MS: the payment in the committing batch is stored, the one waiting is T00 and not stored"
+  )
+  func stalledDiskPastTheDeadline() throws {
+    let stack = try Self.stack("connector-stall", ["BLS_REQUEST_TIMEOUT_MS": "1000"])
+    let database = stack.dataDirectory.appendingPathComponent("events.db").path
+    // Another process holds the database's write lock: the writer's commit waits for it.
+    let holder = Process()
+    holder.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+    holder.arguments = [database]
+    let input = Pipe()
+    holder.standardInput = input
+    holder.standardOutput = FileHandle.nullDevice
+    try holder.run()
+    input.fileHandleForWriting.write(Data("BEGIN IMMEDIATE;\n".utf8))
+    usleep(300_000)
+    let (first, firstID) = Self.event()
+    let (second, secondID) = Self.event()
+    let answers = Locked<[String: HTTPAnswer]>([:])
+    func post(_ toon: [UInt8], _ name: String) -> Thread {
+      let body = Array(
+        #"{"amount":"\#(toon.count * Self.pricePerByte)","destination":"g.x","data":"\#(Data(toon).base64EncodedString())"}"#
+          .utf8)
+      let thread = Thread {
+        if let answer = try? HTTPConnection(port: stack.port, timeoutSeconds: 20).request(
+          "POST", "/handle-payment", body: body)
+        {
+          answers.withLock { $0[name] = answer }
+        }
+      }
+      thread.start()
+      return thread
+    }
+    _ = post(first, "first")  // taken into a batch: its commit waits on the lock
+    usleep(300_000)
+    _ = post(second, "second")  // queued behind it, past its deadline by the time the batch forms
+    usleep(2_000_000)
+    input.fileHandleForWriting.write(Data("COMMIT;\n.quit\n".utf8))
+    holder.waitUntilExit()
+    #expect(ChildProcess.waitUntil(seconds: 10) { answers.withLock { $0.count } == 2 })
+    let (a, b) = answers.withLock { ($0["first"], $0["second"]) }
+    #expect(a?.status == 200, "the batch already committing is stored and accepted: \(a?.text ?? "none")")
+    #expect(b?.status == 500 && b?.json?["code"] == "T00", "\(b?.text ?? "none")")
+    #expect(b?.text.contains("Timed out before storing") == true, "\(b?.text ?? "none")")
+    let stored = try stack.storedEventIDs()
+    #expect(stored.contains(firstID))
+    #expect(!stored.contains(secondID), "stored although the payment was answered T00")
+  }
+
+  @Test("a connector that sends the execution condition: a packet that could not be fulfilled is F00 and not stored")
+  func executionCondition() throws {
+    let stack = try Self.stack("connector-condition")
+    var connector = ConnectorDouble(handlerURL: "http://127.0.0.1:\(stack.port)")
+    connector.sendsCondition = true
+    let (toon, id) = Self.event()
+    var unfulfillable = ConnectorDouble.Packet(amount: String(toon.count * Self.pricePerByte), data: toon)
+    unfulfillable.executionCondition = SHA256.hash(Array("another packet".utf8))
+    #expect(connector.deliver(unfulfillable).rejectCode == "F00")
+    #expect(try !stack.storedEventIDs().contains(id))
+    let payable = ConnectorDouble.Packet(amount: String(toon.count * Self.pricePerByte), data: toon)
+    #expect(connector.deliver(payable) == .fulfill(fulfillment: SHA256.hash(toon), data: []))
+    #expect(try stack.storedEventIDs().contains(id))
+  }
+
+  @Test("the legacy body on /handle-packet (crosstown's callers): decided like /handle-payment, 200, both shapes")
+  func legacyBody() throws {
+    let stack = try Self.stack("connector-legacy")
+    let (toon, id) = Self.event()
+    let data = Data(toon).base64EncodedString()
+    let paid = try stack.connect().request(
+      "POST", "//handle-packet", headers: [("Content-Type", "application/json")],
+      body: Array(
+        #"{"amount":"\#(toon.count * Self.pricePerByte)","destination":"g.x","data":"\#(data)","sourceAccount":"g.peer"}"#
+          .utf8))
+    #expect(paid.status == 200)
+    #expect(paid.json?["accept"] == true)
+    #expect(paid.json?["fulfillment"]?.stringValue == Data(SHA256.hash(Array(id.utf8))).base64EncodedString())
+    #expect(paid.json?["metadata"]?["eventId"]?.stringValue == id)
+    let underpaid = try stack.connect().request(
+      "POST", "/handle-packet", headers: [("Content-Type", "application/json")],
+      body: Array(#"{"amount":"1","destination":"g.x","data":"\#(data)"}"#.utf8))
+    #expect(underpaid.status == 200)
+    #expect(underpaid.json?["code"] == "F06")
+    #expect(underpaid.json?["rejectReason"]?["code"] == "unexpected_payment")
     #expect(try stack.storedEventIDs().contains(id))
   }
 }
