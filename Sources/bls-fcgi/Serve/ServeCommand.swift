@@ -95,6 +95,7 @@ struct ServeCommand: ParsableCommand {
     let server = try FastCGIServer(
       listener: listener, options: options,
       reject: { BLSApplication.error($0.status, $0.message) }, handler: application.handle(_:respond:))
+    ServeMetrics.register(application: application, store: store, server: server)
     try ServeSignals.onStopSignal { name in
       Log.info("\(name) received: draining (no new connections; answering requests in flight)")
       server.stop()
