@@ -1,5 +1,6 @@
 import BLSApp
 import BLSStore
+import BLSTestSupport
 import Foundation
 import JSON
 import Nostr
