@@ -42,7 +42,7 @@ let package = Package(
     // (`Locked`, for waits; `Mutex` elsewhere) and a blocking queue. ProcessSupport: logging,
     // the monotonic clock, signals, the environment, files, spawning child processes.
     .target(name: "Threads"),
-    .target(name: "ProcessSupport", dependencies: ["CLinux"]),
+    .target(name: "ProcessSupport", dependencies: ["CLinux", "JSON"]),
 
     // Pure-Swift cores. HTTPCore: the HTTP request and response a transport hands an
     // application and back (no I/O, no dependencies).

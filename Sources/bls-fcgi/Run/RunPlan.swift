@@ -56,7 +56,7 @@ struct RunPlan {
     let values = RunNginxConfig(
       listen: probeHost == address ? "\(address):\(port)" : String(port), socket: socketPath,
       runtimeDirectory: runtimeDirectory, maxBodyBytes: configuration.maxRequestBodyBytes,
-      accessLog: accessLog, userDirective: Self.userDirective())
+      accessLog: accessLog, jsonAccessLog: Log.format == .json, userDirective: Self.userDirective())
     do {
       nginxConfig = try values.render(template)
     } catch {
