@@ -22,7 +22,7 @@ FROM ${SWIFT_IMAGE} AS build
 # The C libraries' headers and pkg-config files (the package's system library targets).
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-      libsecp256k1-dev libfcgi-dev libsqlite3-dev libssl-dev pkg-config \
+      libsecp256k1-dev libsqlite3-dev libssl-dev pkg-config \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 # Dependencies first: this layer is reused while only Sources/ changes.
@@ -37,15 +37,15 @@ RUN swift build -c release --static-swift-stdlib --product bls-fcgi \
 
 ###############################################################################
 FROM ${DEBIAN_IMAGE} AS rootfs
-# Runtime packages, nothing else. The binary needs glibc, libsecp256k1, libsqlite3, libfcgi
-# and libcrypto; nginx needs libcrypt, libpcre2, libssl and zlib; Swift's runtime (linked
+# Runtime packages, nothing else. The binary needs glibc, libsecp256k1, libsqlite3 and
+# libcrypto (it speaks FastCGI itself); nginx needs libcrypt, libpcre2, libssl and zlib; Swift's runtime (linked
 # statically) still needs libstdc++ and libgcc_s. base-files gives /etc/os-release, which
 # scanners use to pick the distribution's advisories. Debian's `nginx` package is the binary
 # that `nginx-light` installs (nginx-light only adds the echo module, which BLS does not
 # use). nginx-common is left out: `bls-fcgi run` renders its own complete nginx.conf (the
 # template is compiled into the binary) and points every nginx path into /tmp.
 ARG RUNTIME_PACKAGES="base-files libc6 libgcc-s1 libstdc++6 libssl3 zlib1g libcrypt1 \
-  libpcre2-8-0 libsqlite3-0 libsecp256k1-1 libfcgi0ldbl nginx"
+  libpcre2-8-0 libsqlite3-0 libsecp256k1-1 nginx"
 ARG BLS_UID=10001
 ARG BLS_GID=10001
 WORKDIR /debs

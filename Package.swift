@@ -107,6 +107,8 @@ let package = Package(
         "BLSTestSupport", "BLSApp", "Nostr", "TOON", "JSON",
         .product(name: "ExtrasBase64", package: "swift-extras-base64"),
       ]),
+    // The executable's own logic (progress display, line reader, start-up watch), in-process.
+    .testTarget(name: "BLSCommandTests", dependencies: ["bls-fcgi"]),
     .testTarget(
       name: "BLSStoreTests", dependencies: ["BLSTestSupport", "BLSStore", "Nostr", "JSON", "Threads"]),
     .testTarget(name: "HTTPCoreTests", dependencies: ["HTTPCore"]),

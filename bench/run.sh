@@ -22,7 +22,7 @@ threads=${BENCH_THREADS:-2}
 port=${BENCH_PORT:-39173}
 workers=${BENCH_WORKERS:-}
 payments=${BENCH_PAYMENTS:-}
-targets=${BENCH_TARGETS:-nginx,ceiling,bls}
+targets=${BENCH_TARGETS:-nginx,ceiling,verify,bls}
 scenarios=${BENCH_SCENARIOS:-health,accept,reject-sig,reject-paid}
 soak=${BENCH_SOAK:-0}
 access_log=${BENCH_ACCESS_LOG:-off}
@@ -39,7 +39,7 @@ Usage: bench/run.sh [options]
   -p, --port N          loopback port for nginx (default $port)
   -w, --workers N       bls-fcgi responder workers (default: bls-fcgi's own default)
   -n, --payments N      distinct signed payloads for the accept run (default 12000 x duration)
-      --targets LIST    of nginx,ceiling,bls (default $targets)
+      --targets LIST    of nginx,ceiling,verify,bls (default $targets)
       --scenarios LIST  of health,accept,reject-sig,reject-paid (default $scenarios)
       --soak S          afterwards, run bls alone for S seconds of mixed load, printing RSS
       --access-log      keep nginx's access log on (to a file), as \`bls-fcgi run\` does by default
@@ -121,7 +121,7 @@ if [ -z "$bls" ]; then
   bls="$root/$scratch/release/bls-fcgi"
 fi
 [ -x "$bls" ] || { echo "no bls-fcgi at $bls" >&2; exit 1; }
-gcc -O2 -Wall -o "$work/ceiling" "$here/ceiling.c" -lfcgi -lpthread
+gcc -O2 -Wall -o "$work/ceiling" "$here/ceiling.c" -lfcgi -lpthread -lsecp256k1 -lcrypto
 
 # --- Identities, payloads, configuration ---------------------------------------------------
 node_key=$("$bls" keygen | sed -n 's/^NOSTR_SECRET_KEY=//p')
@@ -308,6 +308,23 @@ if has "$targets" ceiling; then
   rm -f "$work/rt/bls.sock"
 fi
 
+# --- (b2) nginx + the verifying C ceiling -------------------------------------------------
+# The same responder doing, per request, SHA-256 of the body and one BIP-340 verification:
+# the cryptography no accept can skip. Accepted durable payments are reported against it.
+if has "$targets" verify; then
+  log "(b2) nginx + C libfcgi responder with SHA-256 + BIP-340 per request (the verifying ceiling)"
+  start_bg verify "$work/ceiling" "$work/rt/bls.sock" 64 verify
+  verify_pid=$started
+  for _ in $(seq 1 50); do [ -S "$work/rt/bls.sock" ] && break; sleep 0.1; done
+  start_bg nginx-fcgi "$nginx_bin" -p "$work/rt/" -c "$work/nginx-fcgi.conf" -e stderr
+  nginx_pid=$started
+  wait_http
+  if has "$scenarios" accept; then run_wrk verify accept "$verify_pid" "$nginx_pid"; fi
+  stop_pid "$nginx_pid" QUIT
+  stop_pid "$verify_pid" TERM
+  rm -f "$work/rt/bls.sock"
+fi
+
 # --- (c) the real stack --------------------------------------------------------------------
 start_bls() {
   local args=(run --runtime-dir "$work/rt")
@@ -399,6 +416,10 @@ for scenario in health accept reject-sig reject-paid; do
     "$(ms "$(value bls "$scenario" p50_us)")/$(ms "$(value bls "$scenario" p99_us)")" \
     "$(per_request_us "$(value bls "$scenario" responder_cpu_ticks)" "$(value bls "$scenario" requests)")us"
 done
+verify_accept=$(value verify accept rps)
+if [ -n "$verify_accept" ]; then
+  echo "accepted durable payments vs the verifying ceiling ($verify_accept req/s, p99 $(ms "$(value verify accept p99_us)") ms): $(ratio "$(value bls accept rps)" "$verify_accept") (target >= 0.5), bls p99 $(ms "$(value bls accept p99_us)") ms (target <= 10)"
+fi
 health_ceiling=$(value ceiling health rps)
 if [ -n "$health_ceiling" ]; then
   echo

@@ -179,7 +179,7 @@ check "no package manager (apt, dpkg binaries)" bash -c '! grep -Eq "^(usr/)?s?b
 check "no compiler or Swift toolchain" bash -c '! grep -Eq "(^|/)(swift|swiftc|clang|gcc|cc|ld)$|usr/lib/swift/" "$1"' _ "$TMP/paths.txt"
 check "no sources or package caches" bash -c '! grep -Eq "\.swift$|^src/|^var/cache/apt/.|^var/lib/apt/lists/." "$1"' _ "$TMP/paths.txt"
 check "no ICU libraries" bash -c '! grep -q libicu "$1"' _ "$TMP/paths.txt"
-for pkg in libc6 libsecp256k1-1 libsqlite3-0 libfcgi0ldbl libssl3 nginx base-files; do
+for pkg in libc6 libsecp256k1-1 libsqlite3-0 libssl3 nginx base-files; do
   check "dpkg metadata for $pkg in /var/lib/dpkg/status.d" grep -qx "var/lib/dpkg/status.d/$pkg" "$TMP/paths.txt"
 done
 check "/etc/os-release present (scanners pick Debian 12 advisories)" grep -Eqx 'etc/os-release|usr/lib/os-release' "$TMP/paths.txt"
@@ -449,7 +449,9 @@ if [ $rc = 0 ]; then
 elif [ $rc = 2 ]; then
   # Portable fallback: nginx told to stop through its own pid file.
   info "$out: stopping nginx with docker exec … nginx -s stop instead"
-  docker exec "$C" /usr/sbin/nginx -p /tmp/bls/ -c /tmp/bls/nginx.conf -e stderr -s stop >/dev/null 2>&1
+  # The runtime directory is a fresh /tmp/bls-XXXXXX: read it off nginx's command line.
+  rt=$(docker top "$C" -eo args | sed -n 's/.*nginx.* -p \(\/tmp\/bls-[^ ]*\/\).*/\1/p' | head -n1)
+  docker exec "$C" /usr/sbin/nginx -p "$rt" -c "${rt}nginx.conf" -e stderr -s stop >/dev/null 2>&1
   expect_dead_exit "$C" "nginx stopped behind the supervisor's back"
 else
   fail "kill nginx from the host: $out"

@@ -37,4 +37,7 @@ if [ -z "${NODE_ID:-}${NOSTR_SECRET_KEY:-}${NOSTR_SECRET_KEY_FILE:-}${ILP_ADDRES
   echo "# Set NODE_ID, NOSTR_SECRET_KEY and ILP_ADDRESS to use your own." >&2
   echo "############################################################################" >&2
 fi
+# Local use: nginx listens on loopback only unless BLS_LISTEN_ADDRESS says otherwise (BLS trusts
+# the caller's amount, so only the connector may reach it).
+export BLS_LISTEN_ADDRESS=${BLS_LISTEN_ADDRESS:-127.0.0.1}
 exec "$bin" run

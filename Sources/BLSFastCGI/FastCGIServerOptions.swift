@@ -1,5 +1,6 @@
 import FastCGIWire
 import Glibc
+import ProcessSupport
 
 /// Tuning of a ``FastCGIServer``.
 public struct FastCGIServerOptions: Sendable {
@@ -45,6 +46,7 @@ public struct FastCGIServerOptions: Sendable {
     (value ?? "").split(separator: ",").map { String($0.filter { $0 != " " }) }.filter { !$0.isEmpty }
   }
 
-  /// The number of online processors (`sysconf(_SC_NPROCESSORS_ONLN)`), at least 1.
-  public static var onlineCores: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
+  /// The cores this process may use: the online processors, lowered by its cgroup's CPU
+  /// quota (``CPUQuota/effectiveCores``), at least 1.
+  public static var onlineCores: Int { CPUQuota.effectiveCores }
 }

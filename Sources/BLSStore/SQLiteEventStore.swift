@@ -29,6 +29,9 @@ public final class SQLiteEventStore: EventStore, @unchecked Sendable {
     /// WAL pages after which a background checkpoint copies the log into the database file
     /// (``Checkpointer``); SQLite's default interval.
     public var checkpointPages: Int32
+    /// Told how a long schema migration at open is going (adopting a reference file); `nil`
+    /// for none. (Added for docs/operations.md, Migration.)
+    public var migrationProgress: MigrationProgressHandler? = nil
 
     public init(
       maxBatchSize: Int = 1024, busyTimeoutMilliseconds: Int32 = 5000, maxIdleReaders: Int = 8,
@@ -102,7 +105,7 @@ public final class SQLiteEventStore: EventStore, @unchecked Sendable {
     }
     let report: SchemaMigrator.Report
     do {
-      report = try SchemaMigrator.migrate(writer)
+      report = try SchemaMigrator.migrate(writer, progress: options.migrationProgress)
     } catch {
       writer.close()
       throw Self.openError(error, path: databasePath)

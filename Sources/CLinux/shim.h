@@ -5,5 +5,6 @@
    nothing to link. */
 #include "epoll.h"
 #include "spawn.h"
+#include "hardening.h"
 
 #endif

@@ -22,4 +22,14 @@ static inline int bls_sqlite3_config_memstatus(int on) {
   return sqlite3_config(SQLITE_CONFIG_MEMSTATUS, on);
 }
 
+/* Sets the directory of SQLite's temporary files for the whole process (sqlite3_temp_directory,
+   a string SQLite owns), or back to the default for NULL. Only while no other connection can
+   be creating one: the store sets it for a migration at open, before any reader exists. */
+static inline void bls_sqlite3_set_temp_directory(const char *path) {
+  char *copy = path ? sqlite3_mprintf("%s", path) : 0;
+  char *old = sqlite3_temp_directory;
+  sqlite3_temp_directory = copy;
+  sqlite3_free(old);
+}
+
 #endif

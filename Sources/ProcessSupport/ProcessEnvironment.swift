@@ -20,4 +20,23 @@ public enum ProcessEnvironment {
   public static func value(_ name: String) -> String? {
     getenv(name).map { String(cString: $0) }
   }
+
+  /// Removes variables holding secrets once they have been read: each value is overwritten in
+  /// place — the strings of the initial environment are what `/proc/<pid>/environ` shows,
+  /// and `unsetenv` alone would leave them there — then the variable is unset, so no child
+  /// started later inherits it.
+  public static func scrub(_ names: [String]) {
+    for name in names {
+      let prefix = name + "="
+      var cursor = environ
+      while let entry = cursor.pointee {
+        if strncmp(entry, prefix, prefix.utf8.count) == 0 {
+          let value = entry + prefix.utf8.count
+          memset(value, 0, strlen(value))
+        }
+        cursor += 1
+      }
+      unsetenv(name)
+    }
+  }
 }

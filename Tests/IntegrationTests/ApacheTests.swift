@@ -105,6 +105,22 @@ struct ApacheTests {
   }
 }
 
+extension ApacheTests {
+  @Test(
+    "BLS_AUTH_TOKEN behind the Apache example: the Bearer header reaches the responder (CGIPassAuth)",
+    .enabled(if: ApacheInstall.found != nil, "Apache httpd with mod_proxy_fcgi is not installed"))
+  func authorizationPassesThrough() throws {
+    let token = "apache-token-0123456789abcdef"
+    let host = try ApacheHost("apache-auth", extra: ["BLS_AUTH_TOKEN": token])
+    let body = Array(#"{"amount":"1","destination":"g.x","data":"!"}"#.utf8)
+    let refused = try HTTPConnection(port: host.port).request("POST", "/handle-payment", body: body)
+    #expect(refused.status == 401, "\(refused.text)")
+    let passed = try HTTPConnection(port: host.port).request(
+      "POST", "/handle-payment", headers: [("Authorization", "Bearer \(token)")], body: body)
+    #expect(passed.status == 400, "past the token check, the body is refused: \(passed.text) \(host.errorLog())")
+  }
+}
+
 /// Where Apache httpd and its modules are, and how the test runs it.
 struct ApacheInstall {
   let binary: String
@@ -132,7 +148,7 @@ struct ApacheInstall {
   /// A minimal main configuration: one loopback `Listen`, files under `directory`, only the
   /// modules the example needs (those built in, like unixd on Debian, have no .so here).
   func mainConfiguration(directory: String, port: Int, account: String?, include: String) -> String {
-    let modules = ["mpm_event", "unixd", "authz_core", "mime", "alias", "proxy", "proxy_fcgi"]
+    let modules = ["mpm_event", "unixd", "authz_core", "mime", "alias", "proxy", "proxy_fcgi", "reqtimeout"]
       .filter { FileManager.default.fileExists(atPath: "\(self.modules)/mod_\($0).so") }
       .map { "LoadModule \($0)_module \(self.modules)/mod_\($0).so" }
     return """

@@ -4,6 +4,7 @@ import JSON
 import Nostr
 import TOON
 import Testing
+import Threads
 
 /// BLS through nginx as the real connector drives it (``ConnectorDouble``): what the sender of
 /// each packet gets, and what is in the rows afterwards.
@@ -122,5 +123,54 @@ struct ConnectorTests {
       "POST", "/handle-payment", headers: [("Authorization", "Bearer \(token)")], body: body)
     #expect(paid.status == 200, "\(paid.text)")
     #expect(try stack.storedEventIDs().contains(id))
+  }
+
+  @Test(
+    "a stalled disk past BLS_REQUEST_TIMEOUT_MS: the payment in the committing batch is stored, the one waiting is T00 and not stored"
+  )
+  func stalledDiskPastTheDeadline() throws {
+    let stack = try Self.stack("connector-stall", ["BLS_REQUEST_TIMEOUT_MS": "1000"])
+    let database = stack.dataDirectory.appendingPathComponent("events.db").path
+    // Another process holds the database's write lock: the writer's commit waits for it.
+    let holder = Process()
+    holder.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+    holder.arguments = [database]
+    let input = Pipe()
+    holder.standardInput = input
+    holder.standardOutput = FileHandle.nullDevice
+    try holder.run()
+    input.fileHandleForWriting.write(Data("BEGIN IMMEDIATE;\n".utf8))
+    usleep(300_000)
+    let (first, firstID) = Self.event()
+    let (second, secondID) = Self.event()
+    let answers = Locked<[String: HTTPAnswer]>([:])
+    func post(_ toon: [UInt8], _ name: String) -> Thread {
+      let body = Array(
+        #"{"amount":"\#(toon.count * Self.pricePerByte)","destination":"g.x","data":"\#(Data(toon).base64EncodedString())"}"#
+          .utf8)
+      let thread = Thread {
+        if let answer = try? HTTPConnection(port: stack.port, timeoutSeconds: 20).request(
+          "POST", "/handle-payment", body: body)
+        {
+          answers.withLock { $0[name] = answer }
+        }
+      }
+      thread.start()
+      return thread
+    }
+    _ = post(first, "first")  // taken into a batch: its commit waits on the lock
+    usleep(300_000)
+    _ = post(second, "second")  // queued behind it, past its deadline by the time the batch forms
+    usleep(2_000_000)
+    input.fileHandleForWriting.write(Data("COMMIT;\n.quit\n".utf8))
+    holder.waitUntilExit()
+    #expect(ChildProcess.waitUntil(seconds: 10) { answers.withLock { $0.count } == 2 })
+    let (a, b) = answers.withLock { ($0["first"], $0["second"]) }
+    #expect(a?.status == 200, "the batch already committing is stored and accepted: \(a?.text ?? "none")")
+    #expect(b?.status == 500 && b?.json?["code"] == "T00", "\(b?.text ?? "none")")
+    #expect(b?.text.contains("Timed out before storing") == true, "\(b?.text ?? "none")")
+    let stored = try stack.storedEventIDs()
+    #expect(stored.contains(firstID))
+    #expect(!stored.contains(secondID), "stored although the payment was answered T00")
   }
 }

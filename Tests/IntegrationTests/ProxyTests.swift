@@ -109,8 +109,11 @@ struct ProxyTests {
     #expect(!down.text.contains("<html"))
     #expect(try healthcheck(port: port, environment: environment, in: directory) == 1)
 
+    // As root, the rendered config runs nginx's workers as `nobody`: the socket is theirs to
+    // reach through its group, as `run` arranges it.
+    let group = geteuid() == 0 ? getpwnam("nobody").map { ["--socket-group", String($0.pointee.pw_gid)] } ?? [] : []
     let responder = try ChildProcess(
-      TestEnvironment.binary, ["serve", "--socket", runtime + "/bls.sock"], environment: environment,
+      TestEnvironment.binary, ["serve", "--socket", runtime + "/bls.sock"] + group, environment: environment,
       logDirectory: directory, name: "serve")
     // The socket file appears at bind(2), a moment before listen(2): until then nginx still
     // answers 502, so wait for the first 200 rather than for the file.

@@ -177,7 +177,7 @@ struct ServeTests {
 
   @Test(
     "a stop signal: no new connections, the request in flight is answered, database closed, exit 0",
-    arguments: [SIGTERM, SIGINT, SIGUSR1])
+    arguments: [SIGTERM, SIGINT, SIGQUIT])
   func gracefulStop(_ signal: Int32) throws {
     let responder = try ServingResponder("sig\(signal)")
     let idle = try responder.connect()

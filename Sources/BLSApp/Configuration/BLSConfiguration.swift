@@ -61,6 +61,11 @@ public struct BLSConfiguration: Sendable {
   }
 
   /// One log line describing the effective configuration (public key, never the secret).
+  /// The variables that hold secrets: read once at start, then removed from the process's
+  /// environment (and overwritten in place) so no child and no reader of
+  /// `/proc/<pid>/environ` finds them.
+  public static let secretVariables = ["NOSTR_SECRET_KEY", "BLS_AUTH_TOKEN", "DATABASE_URL"]
+
   public var summary: String {
     var parts = [
       "nodeId=\(nodeID)", "pubkey=\(publicKeyHex)", "ilpAddress=\(ilpAddress)", "port=\(port)",

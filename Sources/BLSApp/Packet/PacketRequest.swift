@@ -60,7 +60,7 @@ struct PacketRequest {
       }
       let expiresAt = try string("expiresAt")
       guard let millis = Timestamp.unixMillis(expiresAt) else {
-        throw .invalidPacket("expiresAt must be an ISO-8601 date-time such as 2025-01-01T00:00:00.000Z")
+        throw .invalidPacket("expiresAt must be an RFC 3339 date-time such as 2025-01-01T00:00:00.000Z")
       }
       expiry = Expiry(text: expiresAt, unixMillis: millis)
       switch object["data"] {

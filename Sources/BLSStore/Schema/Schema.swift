@@ -208,14 +208,14 @@ enum Schema {
 
   /// `tags` when it is valid JSON, else an empty array: a row some other program wrote with
   /// malformed tags is skipped, never an error that blocks a delete or the store's start.
-  private static func validTags(_ tags: String) -> String {
+  static func validTags(_ tags: String) -> String {
     "CASE WHEN json_valid(\(tags)) THEN \(tags) ELSE '[]' END"
   }
 
   /// The `d` of an event's address, as the writer computes it (``NostrEvent/replacementKey``):
   /// for an addressable kind the value of its first `d` tag, `""` when it has none; `""` for
   /// every other kind.
-  private static func addressD(kind: String, tags: String) -> String {
+  static func addressD(kind: String, tags: String) -> String {
     """
     CASE WHEN \(kind) BETWEEN 30000 AND 39999 THEN coalesce((
           SELECT CASE WHEN t.type = 'array' THEN json_extract(t.value, '$[1]') END
@@ -262,7 +262,7 @@ enum Schema {
 
   /// The rows of `event_tags` for one event: tags whose first element is a one-letter string
   /// and that have a string value. A tag of any other shape is skipped, not an error.
-  private static func tagRows(
+  static func tagRows(
     tags: String, createdAt: String, id: String, from: String = "", distinct: Bool = true
   ) -> String {
     // `t.value` is the JSON text of an array element only when `t.type` is 'array'; CASE

@@ -29,14 +29,22 @@ enum SchemaMigrator {
     case sqlite(SQLiteError)
   }
 
-  /// Migrates `db` in one `BEGIN IMMEDIATE` transaction per step.
-  static func migrate(_ db: SQLiteConnection) throws(Failure) -> Report {
+  /// Migrates `db` in one `BEGIN IMMEDIATE` transaction per step. A reference file takes the
+  /// fast path (``adopt(_:progress:)``, one transaction) unless `stepwise` (tests compare both);
+  /// `progress` hears how it goes.
+  static func migrate(
+    _ db: SQLiteConnection, progress: MigrationProgressHandler? = nil, stepwise: Bool = false
+  ) throws(Failure) -> Report {
     do {
       let start = try db.integer("PRAGMA user_version") ?? 0
       guard start <= Schema.currentVersion else { throw Failure.refused(.newerSchema(start)) }
       var adopted = false
       if start == 0 { adopted = try checkVersionZero(db) }
       var version = start
+      if adopted && !stepwise {
+        try adopt(db, progress: progress)
+        version = Schema.currentVersion
+      }
       while version < Schema.currentVersion {
         try db.execute("BEGIN IMMEDIATE")
         do {
@@ -50,7 +58,7 @@ enum SchemaMigrator {
         version += 1
       }
       var report = Report(fromVersion: start, toVersion: version, adoptedReferenceFile: adopted)
-      (report.reindexedEvents, report.supersededEvents) = try reindex(db)
+      (report.reindexedEvents, report.supersededEvents) = try reindex(db, progress: progress)
       return report
     } catch let error as Failure {
       throw error
@@ -65,7 +73,9 @@ enum SchemaMigrator {
   /// program's, while BLS was stopped): one event per replaceable address
   /// (``Schema/reconcileAddressesSQL``), then their tags (``Schema/reindexSQL``). Returns
   /// how many events there were and how many were deleted as superseded.
-  private static func reindex(_ db: SQLiteConnection) throws -> (events: Int64, superseded: Int64) {
+  private static func reindex(
+    _ db: SQLiteConnection, progress: MigrationProgressHandler?
+  ) throws -> (events: Int64, superseded: Int64) {
     let pending =
       try db.integer(
         """
@@ -73,6 +83,11 @@ enum SchemaMigrator {
           WHERE rowid > \(Schema.markSQL)
         """) ?? 0
     guard pending > 0 else { return (0, 0) }
+    // A heartbeat while it runs (many rows, e.g. after a rollback to the reference BLS).
+    let monitor = progress.map { MigrationMonitor(db: db, rowsTotal: pending, stepCount: 1, handler: $0) }
+    monitor?.install()
+    defer { monitor?.uninstall() }
+    monitor?.begin(step: "indexing events another program added", number: 1)
     try db.execute("BEGIN IMMEDIATE")
     do {
       try db.execute(Schema.reconcileAddressesSQL)
@@ -80,6 +95,7 @@ enum SchemaMigrator {
       try db.execute("DROP TABLE temp.bls_addressed")
       try db.execute(Schema.reindexSQL)
       try db.execute("COMMIT")
+      monitor?.finish()
       return (pending, superseded)
     } catch {
       if !db.isAutocommit { try? db.execute("ROLLBACK") }

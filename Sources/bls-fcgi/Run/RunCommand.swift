@@ -31,7 +31,7 @@ struct RunCommand: ParsableCommand {
   @Option(
     name: .long,
     help: ArgumentHelp(
-      "Directory for the socket, nginx.conf, pid and temporary files (default: $BLS_RUNTIME_DIR or /tmp/bls).",
+      "Directory for the socket, nginx.conf, pid and temporary files (default: $BLS_RUNTIME_DIR, else a new private /tmp/bls-XXXXXX).",
       valueName: "dir"))
   var runtimeDir: String?
 
@@ -64,15 +64,25 @@ struct RunCommand: ParsableCommand {
       print(RunNginxTemplate.text, terminator: "")
       return
     }
+    for problem in ProcessHardening.apply() { Log.warning(problem) }
     Supervisor.blockSignals()
     let configuration = ServerBootstrap.loadConfiguration()
+    let requested = (runtimeDir ?? ProcessEnvironment.value("BLS_RUNTIME_DIR")).flatMap {
+      $0.isEmpty ? nil : RunPlan.trimmedSlash($0)
+    }
     do {
-      let plan = try RunPlan(command: self, configuration: configuration)
       if printNginxConfig {
+        let plan = try RunPlan(
+          command: self, configuration: configuration, runtimeDirectory: requested ?? "/tmp/bls-XXXXXX")
         print(plan.nginxConfig, terminator: "")
         return
       }
-      try plan.prepareRuntimeDirectory()
+      let directory =
+        try requested.map { path throws(SupervisorError) in try RuntimeDirectory.given(path) }
+        ?? RuntimeDirectory.fresh()
+      defer { directory.removeIfTemporary() }
+      let plan = try RunPlan(command: self, configuration: configuration, runtimeDirectory: directory.path)
+      try plan.prepare(directory)
       let code = try RunStack(plan: plan).run()
       if code != 0 { throw ExitCode(code) }
     } catch let error as SupervisorError {

@@ -12,9 +12,14 @@ struct RunNginxConfig {
   var accessLog: Bool
   /// Whether the access log is JSON (`BLS_LOG_FORMAT=json`: the template's `bls_json` format).
   var jsonAccessLog = false
-  /// `user NAME;` when started as root (nginx would otherwise switch its workers to
-  /// `nobody`, who cannot reach the socket), else empty.
+  /// `user NAME GROUP;` when started as root (the unprivileged user nginx's workers run as),
+  /// else empty.
   var userDirective: String
+  /// `worker_processes`: the cores this process may use (``CPUQuota/effectiveCores``).
+  var workerProcesses: Int
+  /// `fastcgi_read_timeout` in seconds: above `BLS_REQUEST_TIMEOUT_MS`, so the responder
+  /// always answers before nginx gives up on it.
+  var readTimeoutSeconds: Int
 
   struct RenderError: Error, CustomStringConvertible {
     let description: String
@@ -30,6 +35,8 @@ struct RunNginxConfig {
       "MAX_BODY_BYTES": String(maxBodyBytes),
       "ACCESS_LOG": accessLog ? (jsonAccessLog ? "/dev/stdout bls_json" : "/dev/stdout bls") : "off",
       "USER_DIRECTIVE": userDirective,
+      "WORKER_PROCESSES": String(workerProcesses),
+      "READ_TIMEOUT": "\(readTimeoutSeconds)s",
     ]
     var output = ""
     var rest = Substring(template)

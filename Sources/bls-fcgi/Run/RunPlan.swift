@@ -17,17 +17,19 @@ struct RunPlan {
   let probeHost: String
   let port: Int
 
-  init(command: RunCommand, configuration: BLSConfiguration) throws(SupervisorError) {
+  /// The user nginx's workers run as when `run` starts as root, and its group.
+  let nginxUser: (name: String, group: String, gid: gid_t)?
+
+  /// - Parameter runtimeDirectory: where the socket and files go (see ``RuntimeDirectory``).
+  init(command: RunCommand, configuration: BLSConfiguration, runtimeDirectory: String) throws(SupervisorError) {
     let environment = ProcessEnvironment.variables
-    runtimeDirectory = Self.trimmedSlash(command.runtimeDir ?? environment["BLS_RUNTIME_DIR"] ?? "/tmp/bls")
-    guard runtimeDirectory.hasPrefix("/") else {
-      throw SupervisorError("the runtime directory must be an absolute path, got \(runtimeDirectory)")
-    }
+    self.runtimeDirectory = runtimeDirectory
     socketPath = runtimeDirectory + "/bls.sock"
     guard socketPath.utf8.count < 108 else {
       throw SupervisorError("runtime directory path too long for a unix socket (\(socketPath))")
     }
     nginxConfigPath = runtimeDirectory + "/nginx.conf"
+    nginxUser = geteuid() == 0 ? try Self.nginxUser(environment["BLS_NGINX_USER"]) : nil
     nginxBinary = try Self.findNginx(command.nginx ?? environment["BLS_NGINX"])
     selfPath = try Self.executablePath()
     workers = command.workers
@@ -56,7 +58,10 @@ struct RunPlan {
     let values = RunNginxConfig(
       listen: probeHost == address ? "\(address):\(port)" : String(port), socket: socketPath,
       runtimeDirectory: runtimeDirectory, maxBodyBytes: configuration.maxRequestBodyBytes,
-      accessLog: accessLog, jsonAccessLog: Log.format == .json, userDirective: Self.userDirective())
+      accessLog: accessLog, jsonAccessLog: Log.format == .json,
+      userDirective: nginxUser.map { "user \($0.name) \($0.group);" } ?? "",
+      workerProcesses: CPUQuota.effectiveCores,
+      readTimeoutSeconds: (configuration.requestTimeoutMillis + 999) / 1000 + 5)
     do {
       nginxConfig = try values.render(template)
     } catch {
@@ -64,35 +69,22 @@ struct RunPlan {
     }
   }
 
-  /// Creates the runtime directory (mode 0700) if needed, checks it is writable, and writes
-  /// the rendered nginx.conf into it.
-  func prepareRuntimeDirectory() throws(SupervisorError) {
-    var path = ""
-    for component in runtimeDirectory.split(separator: "/") {
-      path += "/" + component
-      if mkdir(path, 0o700) != 0 && errno != EEXIST {
-        throw SupervisorError("cannot create runtime directory \(path): \(SystemError.errno.reason)")
-      }
-    }
-    guard access(runtimeDirectory, W_OK | X_OK) == 0 else {
-      throw SupervisorError(
-        "runtime directory \(runtimeDirectory) is not writable by uid \(getuid()); set BLS_RUNTIME_DIR to a writable directory"
-      )
-    }
+  /// Checks nobody serves on the socket yet and writes the rendered nginx.conf; started as
+  /// root, lets nginx's workers' group reach the socket.
+  func prepare(_ directory: RuntimeDirectory) throws(SupervisorError) {
     if FastCGIListener.isAccepting(unixPath: socketPath) {
       throw SupervisorError("another responder is already listening on \(socketPath); is the stack already running?")
     }
-    do {
-      try FileIO.replace(nginxConfigPath, with: Array(nginxConfig.utf8))
-    } catch {
-      throw SupervisorError("cannot write \(nginxConfigPath): \(error.reason)")
-    }
+    if let nginxUser { try directory.admit(group: nginxUser.gid) }
+    try directory.write("nginx.conf", Array(nginxConfig.utf8))
   }
 
   var responderArguments: [String] {
-    [
-      "bls-fcgi", "serve", "--socket", socketPath, "--socket-mode", "0600", "--workers", String(workers),
-    ]
+    // Only nginx may connect: this user's own workers, or (started as root) the group of the
+    // unprivileged user nginx's workers run as.
+    let access =
+      nginxUser.map { ["--socket-mode", "0660", "--socket-group", String($0.gid)] } ?? ["--socket-mode", "0600"]
+    return ["bls-fcgi", "serve", "--socket", socketPath] + access + ["--workers", String(workers)]
   }
 
   var nginxArguments: [String] {
@@ -126,13 +118,20 @@ struct RunPlan {
     return String(decoding: buffer[0..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
   }
 
-  /// nginx drops its workers to `nobody` when started as root, who could not reach the
-  /// socket or the runtime directory; keep them as this user instead.
-  static func userDirective() -> String {
-    guard geteuid() == 0 else { return "" }
-    let user = getpwuid(0).map { String(cString: $0.pointee.pw_name) } ?? "root"
-    let group = getgrgid(getegid()).map { String(cString: $0.pointee.gr_name) } ?? user
-    return "user \(user) \(group);  # started as root: keep workers as the responder's user"
+  /// Started as root, nginx's workers run as `BLS_NGINX_USER` (default `nobody`) with that
+  /// user's primary group — never as root.
+  static func nginxUser(_ requested: String?) throws(SupervisorError) -> (name: String, group: String, gid: gid_t) {
+    let name = requested.flatMap { $0.isEmpty ? nil : $0 } ?? "nobody"
+    guard let user = getpwnam(name) else {
+      throw SupervisorError(
+        "BLS_NGINX_USER: no user \"\(name)\" on this system (nginx's workers run as it when run starts as root)")
+    }
+    guard user.pointee.pw_uid != 0 else {
+      throw SupervisorError("BLS_NGINX_USER: \(name) is root; nginx's workers must run unprivileged")
+    }
+    let gid = user.pointee.pw_gid
+    let group = getgrgid(gid).map { String(cString: $0.pointee.gr_name) } ?? String(gid)
+    return (name, group, gid)
   }
 
   static func trimmedSlash(_ path: String) -> String {

@@ -1,3 +1,4 @@
+import BLSApp
 import BLSFastCGI
 import Glibc
 import ProcessSupport
@@ -12,17 +13,25 @@ struct RunStack {
   func run() throws(SupervisorError) -> Int32 {
     var supervisor = Supervisor()
     let started = MonotonicClock.milliseconds()
+    setenv(ServerBootstrap.supervisorVariable, String(getpid()), 1)
+    // The timeout counts from the responder's last migration progress (StartupWatch).
+    let watch = StartupWatch(runtimeDirectory: plan.runtimeDirectory, since: started)
     supervisor.responder = try SupervisorChild.spawn(
       name: "responder", path: plan.selfPath, arguments: plan.responderArguments)
+    // The responder has its copy; this process needs the secrets no more.
+    ProcessEnvironment.scrub(BLSConfiguration.secretVariables)
     if let code = waitUntil(
-      &supervisor, since: started, "the responder's socket", { FastCGIListener.isAccepting(unixPath: plan.socketPath) })
+      &supervisor, since: watch.lastProgress, "the responder's socket",
+      { FastCGIListener.isAccepting(unixPath: plan.socketPath) })
     {
       return code
     }
     supervisor.nginx = try SupervisorChild.spawn(
       name: "nginx", path: plan.nginxBinary, arguments: plan.nginxArguments, keeping: ["PATH", "TZ", "LANG"])
     let probe = HealthcheckProbe(host: plan.probeHost, port: plan.port, timeoutMilliseconds: 1000)
-    if let code = waitUntil(&supervisor, since: started, "/health through nginx", { probe.check() == .healthy }) {
+    if let code = waitUntil(
+      &supervisor, since: watch.lastProgress, "/health through nginx", { probe.check() == .healthy })
+    {
       return code
     }
     Log.info(
@@ -34,7 +43,7 @@ struct RunStack {
   /// Polls `ready` while watching signals and children. Returns nil once ready, or the exit
   /// code to leave with (a stop signal, a child's death, a timeout).
   private func waitUntil(
-    _ supervisor: inout Supervisor, since started: Int64, _ what: String, _ ready: () -> Bool
+    _ supervisor: inout Supervisor, since started: () -> Int64, _ what: String, _ ready: () -> Bool
   ) -> Int32? {
     while !ready() {
       for (child, exit) in supervisor.reap() {
@@ -45,7 +54,7 @@ struct RunStack {
         _ = supervisor.stopAll()
         return 1
       }
-      if MonotonicClock.milliseconds() - started > Self.startupTimeoutMilliseconds {
+      if MonotonicClock.milliseconds() - started() > Self.startupTimeoutMilliseconds {
         Log.info("timed out waiting for \(what)")
         _ = supervisor.stopAll()
         return 1

@@ -21,7 +21,7 @@ struct ServeCommand: ParsableCommand {
       Configuration comes from the environment (NODE_ID, NOSTR_SECRET_KEY, ILP_ADDRESS, …); a \
       bad variable prints one line and exits 1 before anything listens.
 
-      Signals: SIGTERM, SIGINT and SIGUSR1 (libfcgi's graceful-stop convention) stop \
+      Signals: SIGTERM, SIGINT and SIGQUIT stop \
       accepting, answer the requests already received, checkpoint the database's WAL, close it \
       and exit 0. SIGPIPE is ignored.
       """)
@@ -31,6 +31,11 @@ struct ServeCommand: ParsableCommand {
 
   @Option(name: .long, help: ArgumentHelp("Permission bits of the unix socket (octal).", valueName: "mode"))
   var socketMode: String = "0660"
+
+  @Option(
+    name: .long,
+    help: ArgumentHelp("Group (name or number) that owns the unix socket, e.g. the web server's.", valueName: "group"))
+  var socketGroup: String?
 
   @Option(
     name: .long,
@@ -64,6 +69,9 @@ struct ServeCommand: ParsableCommand {
     if ServeEndpoint.octalMode(socketMode) == nil {
       throw ValidationError("--socket-mode must be octal permission bits such as 0660, got \(socketMode)")
     }
+    if let socketGroup, ServeEndpoint.groupID(socketGroup) == nil {
+      throw ValidationError("--socket-group: no group \"\(socketGroup)\"")
+    }
     if let listen, ServeEndpoint.hostAndPort(listen) == nil {
       throw ValidationError("--listen must be HOST:PORT or PORT with a port of 1 to 65535, got \(listen)")
     }
@@ -73,15 +81,19 @@ struct ServeCommand: ParsableCommand {
   }
 
   func run() throws {
+    for problem in ProcessHardening.apply() { Log.warning(problem) }
     // Before any thread exists, so every thread inherits the mask and only the waiter sees them.
     ServeSignals.blockStopSignals()
     let bootstrap = ServerBootstrap.start()
+    // Read once; gone from the environment (and from /proc/<pid>/environ) from now on.
+    ProcessEnvironment.scrub(BLSConfiguration.secretVariables)
     let configuration = bootstrap.configuration
     let store = bootstrap.store
     let application = bootstrap.application
     let listener: FastCGIListener
     do {
-      listener = try ServeEndpoint(socket: socket, socketMode: socketMode, listen: listen).open()
+      listener = try ServeEndpoint(socket: socket, socketMode: socketMode, socketGroup: socketGroup, listen: listen)
+        .open()
     } catch {
       store.close()
       StandardIO.fail("ERROR: \(error.message)")
@@ -94,7 +106,7 @@ struct ServeCommand: ParsableCommand {
         fromWebServerAddrs: ProcessEnvironment.value("FCGI_WEB_SERVER_ADDRS")))
     let server = try FastCGIServer(
       listener: listener, options: options,
-      reject: { BLSApplication.error($0.status, $0.message) }, handler: application.handle(_:respond:))
+      reject: { BLSApplication.error($0.status, $0.message) }, handler: Self.handler(application))
     ServeMetrics.register(application: application, store: store, server: server)
     try ServeSignals.onStopSignal { name in
       Log.info("\(name) received: draining (no new connections; answering requests in flight)")
@@ -108,5 +120,20 @@ struct ServeCommand: ParsableCommand {
     // How well group commit worked (events per durable commit), for operators and bench/run.sh.
     Log.info("group commit: \(store.statistics)")
     Log.info("stopped: requests answered, database checkpointed and closed")
+  }
+
+  /// The application's handler; in debug builds (the tests'), with `BLS_TEST_CRASH_HOOK=1`,
+  /// `GET /__crash` crashes the process on purpose, to prove a crash ends it at once and
+  /// `run` notices. Release builds have no such path.
+  static func handler(_ application: BLSApplication) -> FastCGIServer.DeferredHandler {
+    #if DEBUG
+      if ProcessEnvironment.value("BLS_TEST_CRASH_HOOK") == "1" {
+        return { request, respond in
+          if request.path == "/__crash" { fatalError("deliberate crash (BLS_TEST_CRASH_HOOK)") }
+          return application.handle(request, respond: respond)
+        }
+      }
+    #endif
+    return application.handle(_:respond:)
   }
 }

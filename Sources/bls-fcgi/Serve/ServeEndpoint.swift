@@ -1,20 +1,35 @@
 import BLSFastCGI
+import Glibc
+import ProcessSupport
 
 /// Where `serve` listens, from its command-line options.
 struct ServeEndpoint {
   var socket: String?
   var socketMode: String
+  var socketGroup: String?
   var listen: String?
 
   /// Opens the listener: the unix socket, the TCP address, or the socket inherited on fd 0.
   func open() throws(FastCGIError) -> FastCGIListener {
     if let socket {
-      return try .unix(path: socket, mode: Self.octalMode(socketMode) ?? 0o660)
+      let listener = try FastCGIListener.unix(path: socket, mode: Self.octalMode(socketMode) ?? 0o660)
+      if let socketGroup, let gid = Self.groupID(socketGroup), chown(socket, uid_t.max, gid) != 0 {
+        listener.close()
+        throw FastCGIError(
+          code: "socket", message: "cannot give \(socket) to group \(socketGroup): \(SystemError.errno.reason)")
+      }
+      return listener
     }
     if let listen, let (host, port) = Self.hostAndPort(listen) {
       return try .tcp(host: host, port: port)
     }
     return try .inherited(fd: 0)
+  }
+
+  /// A group name or number → its id; `nil` when there is no such group.
+  static func groupID(_ text: String) -> gid_t? {
+    if let number = gid_t(text) { return number }
+    return getgrnam(text).map { $0.pointee.gr_gid }
   }
 
   /// `"0660"` → 0o660; `nil` unless 1–4 octal digits no greater than 0o7777.

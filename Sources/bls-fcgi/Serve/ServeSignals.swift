@@ -2,8 +2,10 @@ import Glibc
 import ProcessSupport
 import Threads
 
-/// How `serve` stops: SIGTERM, SIGINT and SIGUSR1 (SIGUSR1 is the graceful stop of the
-/// FastCGI convention libfcgi's applications follow) start a drain.
+/// How `serve` stops: SIGTERM, SIGINT and SIGQUIT start a drain. SIGUSR1 is left alone: the
+/// Swift runtime's crash handler uses it to stop the other threads for a backtrace, so a
+/// crash ends the process at once (blocking it once made a crashed responder sit ~30 s
+/// with its socket gone before dying, its supervisor none the wiser).
 ///
 /// A handler-set flag cannot wake threads blocked in `epoll_wait`, so the stop runs as
 /// ordinary code instead: first thing, before any thread starts, the three get a no-op
@@ -11,7 +13,7 @@ import Threads
 /// thread; one waiter thread takes them with `sigwait` and stops the server, which wakes its
 /// workers through an eventfd. SIGPIPE is ignored by the server.
 enum ServeSignals {
-  static let stopSignals = SignalSet([SIGTERM, SIGINT, SIGUSR1])
+  static let stopSignals = SignalSet([SIGTERM, SIGINT, SIGQUIT])
 
   /// Blocks the stop signals (see ``SignalSet/block()``). Call first thing in `run()`.
   static func blockStopSignals() { stopSignals.block() }

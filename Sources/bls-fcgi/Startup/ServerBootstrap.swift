@@ -16,12 +16,23 @@ struct ServerBootstrap {
   /// Reads and validates the environment only (no store); exits 1 with the one-line error.
   static func loadConfiguration(_ environment: Environment = .process) -> BLSConfiguration {
     LogSetup.configure(environment)
+    let configuration: BLSConfiguration
     do {
-      return try BLSConfiguration.fromEnvironment(environment)
+      configuration = try BLSConfiguration.fromEnvironment(environment)
     } catch {
       StandardIO.fail(error.description)
     }
+    // Once per stack: `run` says it, the responder it starts (BLS_SUPERVISOR_PID set) does not.
+    if ProcessEnvironment.value("NOSTR_SECRET_KEY") != nil && ProcessEnvironment.value(supervisorVariable) == nil {
+      Log.warning(
+        "NOSTR_SECRET_KEY is given by value; prefer NOSTR_SECRET_KEY_FILE (a file only this user can read, e.g. a Docker or Kubernetes secret)"
+      )
+    }
+    return configuration
   }
+
+  /// Set by `run` for the responder it starts.
+  static let supervisorVariable = "BLS_SUPERVISOR_PID"
 
   /// Reads the configuration and opens the store (fails closed on an unusable `DATA_DIR`),
   /// logging the effective configuration and the storage in use.
@@ -31,7 +42,12 @@ struct ServerBootstrap {
     do {
       switch configuration.storage {
       case .memory: store = try SQLiteEventStore(dataDirectory: SQLiteEventStore.memoryDirectory)
-      case .directory(let path): store = try SQLiteEventStore(dataDirectory: path)
+      case .directory(let path):
+        // A long migration at open (adopting a reference file) logs its progress and, under
+        // `run`, keeps the supervisor's start-up timeout from firing (MigrationLog).
+        var options = SQLiteEventStore.Options()
+        options.migrationProgress = MigrationLog.handler()
+        store = try SQLiteEventStore(dataDirectory: path, options: options)
       }
     } catch {
       StandardIO.fail(error.description)

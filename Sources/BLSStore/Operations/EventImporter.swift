@@ -1,0 +1,127 @@
+import JSON
+import Nostr
+import Threads
+
+/// Stores events read from NIP-01 JSON lines (`bls-fcgi export`'s format) into a store, for
+/// `bls-fcgi import` (docs/operations.md, Import).
+///
+/// Every line is parsed with the project's JSON parser, read as an event
+/// (``NostrEvent/init(json:)``: lowercase hex, integer fields) and **verified** (NIP-01 id,
+/// BIP-340 signature, ``NostrEvent/verify()``) before it is stored; a line that fails any
+/// check is counted invalid, with its line number and reason, and nothing of it is stored.
+/// Valid events go through the store's writer with the NIP-01 rules (a duplicate id is
+/// skipped, an older replaceable or addressable event is superseded), queued without
+/// waiting — the writer commits whatever is queued in one transaction while this thread
+/// verifies the next events — and at most ``maxInFlight`` at a time, which bounds memory.
+public final class EventImporter {
+  /// The longest line accepted, in bytes (1 MiB); a longer line is invalid.
+  public static let maxLineBytes = 1 << 20
+  /// Most events queued for the writer at once; past it, the reader waits until half have
+  /// been committed.
+  public static let maxInFlight = 8192
+  /// Reasons kept for the summary.
+  public static let keptReasons = 5
+
+  /// Counts so far, and the first few reasons lines were refused.
+  public struct Summary: Sendable, Equatable, CustomStringConvertible {
+    public var lines: Int64 = 0
+    public var stored: Int64 = 0
+    public var duplicate: Int64 = 0
+    public var superseded: Int64 = 0
+    public var invalid: Int64 = 0
+    /// Events the store failed to write (disk full, …): also an error.
+    public var failed: Int64 = 0
+    public var reasons: [String] = []
+
+    /// One line: `imported 10 lines: stored 8, duplicate 1, superseded 0, invalid 1 (line 3: …)`.
+    public var description: String {
+      var line =
+        "imported \(lines) lines: stored \(stored), duplicate \(duplicate), superseded \(superseded), invalid \(invalid)"
+      if failed > 0 { line += ", failed to store \(failed)" }
+      if !reasons.isEmpty {
+        line += " (" + reasons.joined(separator: "; ") + (invalid + failed > Int64(reasons.count) ? "; …" : "") + ")"
+      }
+      return line
+    }
+
+    mutating func note(_ reason: String) {
+      if reasons.count < EventImporter.keptReasons { reasons.append(reason) }
+    }
+  }
+
+  private let store: SQLiteEventStore
+  /// The counts and the events queued whose outcome has not come back, shared with the
+  /// writer thread's completions.
+  private struct State {
+    var summary = Summary()
+    var inFlight = 0
+  }
+  private let state = Locked(State())
+
+  public init(store: SQLiteEventStore) {
+    self.store = store
+  }
+
+  /// The counts; final once ``finish()`` has returned.
+  public var current: Summary { state.value.summary }
+
+  /// Takes one line (without its newline). Blank lines are skipped, not counted.
+  public func add(line bytes: some Collection<UInt8>, number: Int64) {
+    if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { return }
+    state.withLock { $0.summary.lines += 1 }
+    let event: NostrEvent
+    do {
+      event = try NostrEvent(json: try JSONValue.parse(bytes))
+      try event.verify()
+    } catch {
+      refuse(number, "\(error)")
+      return
+    }
+    let queued = state.withLock { state in
+      state.inFlight += 1
+      return state.inFlight
+    }
+    store.store(event) { [state] result in
+      let left = state.withLock { state in
+        Self.count(result, line: number, in: &state.summary)
+        state.inFlight -= 1
+        return state.inFlight
+      }
+      // Only the levels a reader may wait for (half the limit, or none left).
+      if left == Self.maxInFlight / 2 || left == 0 { state.wakeWaiters() }
+    }
+    if queued >= Self.maxInFlight { waitUntilInFlight(atMost: Self.maxInFlight / 2) }
+  }
+
+  /// A line too long to read (over ``maxLineBytes``): counted invalid.
+  public func addOverlongLine(number: Int64) {
+    state.withLock { $0.summary.lines += 1 }
+    refuse(number, "longer than \(Self.maxLineBytes) bytes")
+  }
+
+  /// Waits until every queued event's outcome is counted.
+  public func finish() { waitUntilInFlight(atMost: 0) }
+
+  /// Waits until the writer has answered all but `limit` of the queued events.
+  private func waitUntilInFlight(atMost limit: Int) {
+    state.wait(until: { $0.inFlight <= limit }, then: { _ in })
+  }
+
+  private func refuse(_ number: Int64, _ reason: String) {
+    state.withLock {
+      $0.summary.invalid += 1
+      $0.summary.note("line \(number): \(reason)")
+    }
+  }
+
+  private static func count(_ result: Result<StoreOutcome, EventStoreError>, line: Int64, in summary: inout Summary) {
+    switch result {
+    case .success(.stored): summary.stored += 1
+    case .success(.duplicate): summary.duplicate += 1
+    case .success(.superseded): summary.superseded += 1
+    case .failure(let error):
+      summary.failed += 1
+      summary.note("line \(line): not stored: \(error.message)")
+    }
+  }
+}

@@ -1,0 +1,89 @@
+import Foundation
+import Testing
+
+@testable import bls_fcgi
+
+@Suite("bls-fcgi tools: progress text, line reader, start-up watch")
+struct ToolsLogicTests {
+  @Test("progress text: count, total, percentage, rate and ETA")
+  func progressText() {
+    let text = Progress.describe(
+      label: "export", unit: "events", done: 250_000, total: 1_000_000, elapsedMilliseconds: 5000)
+    #expect(text == "export: 250,000/1,000,000 events (25%), 50,000/s, ETA 15 s")
+    #expect(
+      Progress.describe(label: "import", unit: "lines", done: 12, total: nil, elapsedMilliseconds: 1000)
+        == "import: 12 lines, 12/s")
+    #expect(Progress.grouped(0) == "0" && Progress.grouped(999) == "999" && Progress.grouped(1000) == "1,000")
+    #expect(Progress.duration(59) == "59 s" && Progress.duration(185) == "3 min 05 s")
+    #expect(Progress.duration(3720) == "1 h 02 min")
+  }
+
+  /// The lines a reader returns for `input`, read through a pipe in small writes.
+  func lines(_ input: String, maxBytes: Int) throws -> [String] {
+    var fds: [Int32] = [0, 0]
+    #expect(pipe(&fds) == 0)
+    let bytes = Array(input.utf8)
+    let writeEnd = fds[1]
+    let writer = Thread {
+      var offset = 0
+      while offset < bytes.count {
+        let count = min(7, bytes.count - offset)
+        _ = bytes[offset..<offset + count].withUnsafeBytes { write(writeEnd, $0.baseAddress, count) }
+        offset += count
+      }
+      close(writeEnd)
+    }
+    writer.start()
+    var reader = LineReader(fd: fds[0], maxBytes: maxBytes)
+    var result: [String] = []
+    while let line = try reader.next() {
+      switch line {
+      case .text(let text): result.append("\(reader.number):" + String(decoding: text, as: UTF8.self))
+      case .overlong: result.append("\(reader.number):OVERLONG")
+      }
+    }
+    close(fds[0])
+    return result
+  }
+
+  @Test("line reader: CRLF, a last line without newline, empty lines, overlong lines skipped whole")
+  func lineReader() throws {
+    let long = String(repeating: "x", count: 40)
+    #expect(
+      try lines("a\r\nbb\n\n\(long)\nccc\n\(long)", maxBytes: 16) == [
+        "1:a", "2:bb", "3:", "4:OVERLONG", "5:ccc", "6:OVERLONG",
+      ])
+    #expect(try lines("", maxBytes: 16).isEmpty)
+    #expect(try lines("one\n", maxBytes: 16) == ["1:one"])
+    #expect(
+      try lines(String(repeating: "y", count: 16) + "\n", maxBytes: 16) == ["1:" + String(repeating: "y", count: 16)])
+  }
+
+  @Test("start-up watch: the timeout counts from the progress file's last change, not from the start")
+  func startupWatch() throws {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "bls-watch-\(UUID().uuidString.prefix(8))"
+    ).path
+    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    let progress = directory + "/responder.progress"
+    try "stale\n".write(toFile: progress, atomically: true, encoding: .utf8)
+
+    let start: Int64 = 1
+    let watch = StartupWatch(runtimeDirectory: directory, since: start)
+    #expect(!FileManager.default.fileExists(atPath: progress), "a stale file from an earlier run is removed")
+    #expect(ProcessInfo.processInfo.environment[MigrationLog.progressFileVariable] == progress)
+    // No file: no progress; the timeout counts from the start.
+    #expect(watch.lastProgress() == start)
+
+    try "step 1/5 rows 0\n".write(toFile: progress, atomically: true, encoding: .utf8)
+    let first = watch.lastProgress()
+    #expect(first > start, "a migrating responder's progress moves the timeout's origin")
+    // The same content again is no progress: a stuck responder still times out.
+    usleep(2000)
+    #expect(watch.lastProgress() == first)
+    usleep(2000)
+    try "step 3/5 rows 1024\n".write(toFile: progress, atomically: true, encoding: .utf8)
+    #expect(watch.lastProgress() > first)
+  }
+}
