@@ -28,6 +28,14 @@ extension SQLiteEventStore: MetricsSource {
       "bls_events_superseded_total", .counter,
       help: "Replaceable or addressable events accepted but not stored: a newer one holds their address (NIP-01).",
       String(figures.superseded))
+    page.single(
+      "bls_events_dropped_total", .counter,
+      help: "Events left out unstored when their batch formed: the request was past its deadline or abandoned.",
+      String(figures.droppedBeforeCommit))
+    page.single(
+      "bls_commit_failures_total", .counter,
+      help: "Transactions that failed (disk full, I/O error); every event in them was answered T00.",
+      String(figures.failedBatches))
     page.family(
       "bls_commit_duration_seconds", .histogram, help: "Time of each committed transaction, BEGIN to durable COMMIT.")
     page.histogram("bls_commit_duration_seconds", [], committer.commitDurations.snapshot)

@@ -74,6 +74,8 @@ import Testing
     #expect(page.integer("bls_events_stored_total") == UInt128(rows))
     #expect(page.integer("bls_events_duplicate_total") == 1)
     #expect(page.integer("bls_events_superseded_total") == 1)
+    #expect(page.integer("bls_events_dropped_total") == 0)
+    #expect(page.integer("bls_commit_failures_total") == 0)
     // Every accept that stored something went through exactly one commit.
     #expect(page.integer("bls_commit_batch_size_sum") == 7)
     #expect(page.integer("bls_commit_batch_size_count") == page.integer("bls_commit_duration_seconds_count"))
@@ -83,6 +85,23 @@ import Testing
     #expect((page.integer("bls_wal_bytes") ?? 0) > 0)
     #expect(page.samples["bls_build_info{version=\"\(BLSApplication.version)\"}"] == "1")
     #expect(page.types["bls_commit_duration_seconds"] == "histogram")
+  }
+
+  @Test func anAbandonedPaymentIsDroppedAndCounted() throws {
+    let directory = try MetricsFixture.temporaryDirectory("dropped")
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    let store = try SQLiteEventStore(dataDirectory: directory)
+    defer { store.close() }
+    let app = BLSApplication(configuration: try MetricsFixture.configuration(), store: store)
+    app.metrics.register(store)
+    var request = MetricsFixture.payment(try MetricsFixture.event(content: "nobody waits"), amount: "1000000")
+    request.abandonment.abandon()
+    #expect(app.handle(request).status == 500)
+    let page = try #require(MetricsPage(String(decoding: app.handle(MetricsFixture.metrics()).body, as: UTF8.self)))
+    #expect(page.integer("bls_events_dropped_total") == 1)
+    #expect(page.requests("handle-payment", "T00") == 1)
+    #expect(page.integer("bls_events_stored_total") == 0)
+    #expect(try store.query([NostrFilter()]).isEmpty)
   }
 
   @Test func aStoreThatFailsCountsT00() throws {
