@@ -10,6 +10,16 @@ enum LogSetup {
     Log.format = format(environment)
   }
 
+  /// The format the environment asks for, or `nil` when the value is invalid.
+  static func validFormat(_ environment: Environment) -> LogFormat? {
+    do {
+      guard let value = try environment.value("BLS_LOG_FORMAT") else { return .text }
+      return LogFormat(rawValue: value.value.lowercased())
+    } catch {
+      return nil
+    }
+  }
+
   /// The format the environment asks for; exits 1 with the one-line error for a bad value.
   static func format(_ environment: Environment) -> LogFormat {
     do throws(ConfigurationError) {
