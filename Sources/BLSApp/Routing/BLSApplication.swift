@@ -9,8 +9,9 @@ import Threads
 /// ``handle(_:respond:)`` from many worker threads at once.
 ///
 /// Routes (``Route``; runs of `/` in a path are merged first): `GET /health`, `GET /pricing`,
-/// `POST /handle-payment`, `POST /handle-packet`. Any other path is a 404 and a wrong method
-/// a 405 (with `Allow`); with `BLS_AUTH_TOKEN` set, a payment without the right
+/// `POST /handle-payment`, `POST /handle-packet`, and `GET /metrics` (Prometheus text, to the
+/// clients `BLS_METRICS_ALLOW` allows; ``metricsPage(_:)``). Any other path is a 404 and a
+/// wrong method a 405 (with `Allow`); with `BLS_AUTH_TOKEN` set, a payment without the right
 /// `Authorization: Bearer` token is a 401 (with `WWW-Authenticate`). All JSON in the reject
 /// shape.
 public final class BLSApplication: Sendable {
