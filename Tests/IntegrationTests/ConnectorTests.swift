@@ -173,4 +173,42 @@ struct ConnectorTests {
     #expect(stored.contains(firstID))
     #expect(!stored.contains(secondID), "stored although the payment was answered T00")
   }
+
+  @Test("a connector that sends the execution condition: a packet that could not be fulfilled is F00 and not stored")
+  func executionCondition() throws {
+    let stack = try Self.stack("connector-condition")
+    var connector = ConnectorDouble(handlerURL: "http://127.0.0.1:\(stack.port)")
+    connector.sendsCondition = true
+    let (toon, id) = Self.event()
+    var unfulfillable = ConnectorDouble.Packet(amount: String(toon.count * Self.pricePerByte), data: toon)
+    unfulfillable.executionCondition = SHA256.hash(Array("another packet".utf8))
+    #expect(connector.deliver(unfulfillable).rejectCode == "F00")
+    #expect(try !stack.storedEventIDs().contains(id))
+    let payable = ConnectorDouble.Packet(amount: String(toon.count * Self.pricePerByte), data: toon)
+    #expect(connector.deliver(payable) == .fulfill(fulfillment: SHA256.hash(toon), data: []))
+    #expect(try stack.storedEventIDs().contains(id))
+  }
+
+  @Test("the legacy body on /handle-packet (crosstown's callers): decided like /handle-payment, 200, both shapes")
+  func legacyBody() throws {
+    let stack = try Self.stack("connector-legacy")
+    let (toon, id) = Self.event()
+    let data = Data(toon).base64EncodedString()
+    let paid = try stack.connect().request(
+      "POST", "//handle-packet", headers: [("Content-Type", "application/json")],
+      body: Array(
+        #"{"amount":"\#(toon.count * Self.pricePerByte)","destination":"g.x","data":"\#(data)","sourceAccount":"g.peer"}"#
+          .utf8))
+    #expect(paid.status == 200)
+    #expect(paid.json?["accept"] == true)
+    #expect(paid.json?["fulfillment"]?.stringValue == Data(SHA256.hash(Array(id.utf8))).base64EncodedString())
+    #expect(paid.json?["metadata"]?["eventId"]?.stringValue == id)
+    let underpaid = try stack.connect().request(
+      "POST", "/handle-packet", headers: [("Content-Type", "application/json")],
+      body: Array(#"{"amount":"1","destination":"g.x","data":"\#(data)"}"#.utf8))
+    #expect(underpaid.status == 200)
+    #expect(underpaid.json?["code"] == "F06")
+    #expect(underpaid.json?["rejectReason"]?["code"] == "unexpected_payment")
+    #expect(try stack.storedEventIDs().contains(id))
+  }
 }

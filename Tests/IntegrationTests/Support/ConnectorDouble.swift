@@ -53,6 +53,9 @@ struct ConnectorDouble {
   let handlerURL: String
   /// `LOCAL_DELIVERY_TIMEOUT` in milliseconds (the connector's default is 30 000).
   var timeoutMilliseconds = 30_000
+  /// Whether the request carries the packet's `executionCondition` (base64), as a future
+  /// connector may; today's does not send it.
+  var sendsCondition = false
 
   /// `REJECT_CODE_MAP` of `payment-handler.ts`: the ILP code for a BLS reject code.
   static func ilpCode(for code: String) -> String {
@@ -77,6 +80,7 @@ struct ConnectorDouble {
     request["amount"] = .string(packet.amount)
     request["expiresAt"] = .string(Self.isoString(packet.expiresAt))
     if !packet.data.isEmpty { request["data"] = .string(Data(packet.data).base64EncodedString()) }
+    if sendsCondition { request["executionCondition"] = .string(Data(packet.executionCondition).base64EncodedString()) }
     let answer: HTTPAnswer
     do {
       let (host, port, prefix) = try endpoint()
