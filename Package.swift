@@ -42,18 +42,21 @@ let package = Package(
     // (`Locked`, for waits; `Mutex` elsewhere) and a blocking queue. ProcessSupport: logging,
     // the monotonic clock, signals, the environment, files, spawning child processes.
     .target(name: "Threads"),
-    .target(name: "ProcessSupport", dependencies: ["CLinux"]),
+    .target(name: "ProcessSupport", dependencies: ["CLinux", "JSON"]),
 
     // Pure-Swift cores. HTTPCore: the HTTP request and response a transport hands an
     // application and back (no I/O, no dependencies).
     .target(name: "HTTPCore"),
+    // Prometheus metrics (issue 13): lock-free counters and histograms, the text format 0.0.4
+    // and the registry a `/metrics` page is rendered from. Pure: no I/O, no dependencies.
+    .target(name: "BLSMetrics"),
     .target(name: "JSON"),
     .target(name: "TOON", dependencies: ["JSON"]),
     .target(name: "Nostr", dependencies: ["JSON", "CSecp256k1", "CLibCrypto", "Threads"]),
     .target(
       name: "BLSApp",
       dependencies: [
-        "HTTPCore", "JSON", "TOON", "Nostr", "Threads",
+        "HTTPCore", "JSON", "TOON", "Nostr", "Threads", "BLSMetrics",
         .product(name: "ExtrasBase64", package: "swift-extras-base64"),
       ]),
 
@@ -62,13 +65,15 @@ let package = Package(
     .target(name: "FastCGIWire"),
 
     // Adapters.
-    .target(name: "BLSStore", dependencies: ["Nostr", "JSON", "CSQLite", "Threads", "ProcessSupport"]),
+    .target(
+      name: "BLSStore", dependencies: ["Nostr", "JSON", "CSQLite", "Threads", "ProcessSupport", "BLSMetrics"]),
     .target(
       name: "BLSFastCGI", dependencies: ["HTTPCore", "FastCGIWire", "CLinux", "Threads", "ProcessSupport"]),
     .executableTarget(
       name: "bls-fcgi",
       dependencies: [
         "BLSApp", "BLSStore", "BLSFastCGI", "HTTPCore", "TOON", "Nostr", "JSON", "Threads", "ProcessSupport",
+        "BLSMetrics",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "ExtrasBase64", package: "swift-extras-base64"),
       ],
@@ -107,6 +112,13 @@ let package = Package(
     .testTarget(
       name: "BLSStoreTests", dependencies: ["BLSTestSupport", "BLSStore", "Nostr", "JSON", "Threads"]),
     .testTarget(name: "HTTPCoreTests", dependencies: ["HTTPCore"]),
+    // Metrics against the real application and store, and the examples/ that name them.
+    .testTarget(
+      name: "MetricsTests",
+      dependencies: [
+        "BLSTestSupport", "BLSMetrics", "BLSApp", "BLSStore", "Nostr", "TOON", "JSON",
+        .product(name: "ExtrasBase64", package: "swift-extras-base64"),
+      ]),
     .testTarget(name: "ThreadsTests", dependencies: ["Threads"]),
     .testTarget(name: "ProcessSupportTests", dependencies: ["ProcessSupport"]),
     .testTarget(name: "BLSFastCGITests", dependencies: ["BLSFastCGI", "FastCGIWire", "HTTPCore"]),

@@ -63,7 +63,7 @@ public final class SQLiteEventStore: EventStore, @unchecked Sendable {
   /// address (NIP-01): older versions another program kept, or the holder it displaced.
   public let supersededAtOpen: Int64
 
-  private let committer: GroupCommitter
+  let committer: GroupCommitter
   /// Checkpoints the WAL in the background (a database file only).
   private let checkpointer: Checkpointer?
   let readers: ReaderPool

@@ -36,9 +36,15 @@ public enum StandardIO {
     write(Array(text.utf8), to: fd)
   }
 
-  /// Prints one line on standard error and exits 1.
+  /// Prints one line on standard error and exits 1: `line` as it is, or with
+  /// `BLS_LOG_FORMAT=json` an `error` object (``Log``) whose message is `line` without its
+  /// `ERROR: ` prefix.
   public static func fail(_ line: String) -> Never {
-    write(line + "\n", to: 2)
+    if Log.format == .json {
+      Log.error(line.hasPrefix("ERROR: ") ? String(line.dropFirst(7)) : line)
+    } else {
+      write(line + "\n", to: 2)
+    }
     exit(1)
   }
 }

@@ -1,4 +1,6 @@
 import ArgumentParser
+import BLSApp
+import ProcessSupport
 
 /// `bls-fcgi`: the BLS FastCGI responder, its supervisor and its operator tools.
 @main
@@ -17,4 +19,11 @@ struct BLSCommand: ParsableCommand {
       BackupCommand.self, ExportCommand.self, ImportCommand.self, MigrateCommand.self,
     ]
   )
+
+  /// Every subcommand logs in `BLS_LOG_FORMAT` (an invalid value is left to `run` and `serve`,
+  /// which refuse to start with it; the tools then log text).
+  static func main() {
+    Log.format = LogSetup.validFormat(.process) ?? .text
+    main(nil)
+  }
 }

@@ -61,6 +61,7 @@ extension BLSConfiguration {
       }
       configuration.authToken = bearer
     }
+    try parseMetricsAllow(env, into: &configuration)
     return configuration
   }
 

@@ -32,6 +32,8 @@ public struct BLSConfiguration: Sendable {
   /// `BLS_AUTH_TOKEN`: when set, /handle-payment and /handle-packet require
   /// `Authorization: Bearer <token>`. Never logged or returned.
   public var authToken: BearerToken?
+  /// `BLS_METRICS_ALLOW`: who may read `GET /metrics`, besides loopback (the default).
+  public var metricsAllow: AddressAllowList = .loopback
 
   public init(
     nodeID: String, secretKey: SecretKey, ilpAddress: String, port: Int = 3100,

@@ -33,15 +33,30 @@ struct PacketHandler: Sendable {
   let timeoutMillis: Int
   /// The application's clock (Unix ms), read when the packet is decided.
   let clock: @Sendable () -> Int64
+  /// Where each decision is counted.
+  let metrics: RequestMetrics
 
   /// Decides a request that arrived at `arrival` (Unix ms) without waiting for the store: a decision reached before step 10
   /// is returned; otherwise `nil`, and `respond` gets the answer once the event is durable.
   func handle(_ request: HTTPRequest, arrival: Int64, respond: @escaping HTTPResponder) -> HTTPResponse? {
+    let started = metrics.now()
     switch check(request, arrival: arrival) {
-    case .answer(let response): return response
-    case .store(let event, let deadline, let now):
+    case .answer(let response, let failure):
+      if let failure {
+        metrics.rejected(.packet, PacketRejectCode(failure).ilpCode, started: started)
+      } else {
+        metrics.accepted(.packet, amount: 0, started: started)
+      }
+      return response
+    case .store(let event, let deadline, let now, let paid):
       let accepted = Self.accepted(PaymentDecider.acceptance(event, .stored, now: now))
+      let metrics = metrics
       decider.store(event, deadline: deadline, abandonment: request.abandonment, clock: clock) { failure in
+        if let failure {
+          metrics.rejected(.packet, PacketRejectCode(failure).ilpCode, started: started)
+        } else {
+          metrics.accepted(.packet, amount: paid, started: started)
+        }
         respond(failure.map { Self.rejected($0) } ?? accepted)
       }
       return nil
@@ -49,8 +64,11 @@ struct PacketHandler: Sendable {
   }
 
   private enum Check {
-    case answer(HTTPResponse)
-    case store(NostrEvent, RequestDeadline, now: Int64)
+    /// An answer now: a reject (with its failure) or a transit accept (`nil`).
+    case answer(HTTPResponse, PaymentFailure?)
+    /// An event to store; `paid` is the amount for the metrics (0 when an owner's free event
+    /// came without a valid one).
+    case store(NostrEvent, RequestDeadline, now: Int64, paid: UInt64)
   }
 
   /// Everything before storing: the packet's fields, expiry, transit, steps 2–9 (with the
@@ -63,7 +81,7 @@ struct PacketHandler: Sendable {
         expiresAtText: packet.expiry?.text)
       if let failure = deadline.failure(at: arrival) { throw failure }
       if packet.isTransit {
-        return .answer(.json(200, ["accept": true]))
+        return .answer(.json(200, ["accept": true]), nil)
       }
       guard let data = packet.data else {
         throw PaymentFailure.invalidPacket("data is required: this BLS is paid to store Nostr events")
@@ -72,9 +90,9 @@ struct PacketHandler: Sendable {
         data: data, amount: packet.amount, executionCondition: packet.executionCondition)
       let now = clock()
       if let failure = deadline.failure(at: now) { throw failure }
-      return .store(event, deadline, now: now)
+      return .store(event, deadline, now: now, paid: (try? Amount.parse(packet.amount)) ?? 0)
     } catch {
-      return .answer(Self.rejected(error))
+      return .answer(Self.rejected(error), error)
     }
   }
 

@@ -12,35 +12,46 @@ struct PaymentHandler: Sendable {
   let timeoutMillis: Int
   /// The application's clock (Unix ms), read when the payment is decided.
   let clock: @Sendable () -> Int64
+  /// Where each decision is counted.
+  let metrics: RequestMetrics
 
   /// Decides a request that arrived at `arrival` (Unix ms) without waiting for the store: a refusal before step 10 is
   /// returned; otherwise `nil`, and `respond` gets the answer once the event is durable.
   func handle(_ request: HTTPRequest, arrival: Int64, respond: @escaping HTTPResponder) -> HTTPResponse? {
-    let checked: (event: NostrEvent, deadline: RequestDeadline, now: Int64)
+    let started = metrics.now()
+    let checked: (event: NostrEvent, deadline: RequestDeadline, now: Int64, paid: UInt64)
     do throws(PaymentFailure) {
       checked = try check(request, arrival: arrival)
     } catch {
+      metrics.rejected(.payment, ILPRejectCode(error), started: started)
       return Self.answer(.failure(error))
     }
     // Built here, on the worker, so the store's writer thread only picks the answer.
     let accepted = Self.answer(.success(PaymentDecider.acceptance(checked.event, .stored, now: checked.now)))
+    let metrics = metrics
     decider.store(checked.event, deadline: checked.deadline, abandonment: request.abandonment, clock: clock) {
       failure in
+      if let failure {
+        metrics.rejected(.payment, ILPRejectCode(failure), started: started)
+      } else {
+        metrics.accepted(.payment, amount: checked.paid, started: started)
+      }
       respond(failure.map { Self.reject($0) } ?? accepted)
     }
     return nil
   }
 
-  /// Steps 1–9, then the deadline (arrival + `BLS_REQUEST_TIMEOUT_MS`) at decision time.
+  /// Steps 1–9, then the deadline (arrival + `BLS_REQUEST_TIMEOUT_MS`) at decision time;
+  /// `paid` is the amount for the metrics (0 when an owner's free event sent none valid).
   private func check(
     _ request: HTTPRequest, arrival: Int64
-  ) throws(PaymentFailure) -> (event: NostrEvent, deadline: RequestDeadline, now: Int64) {
+  ) throws(PaymentFailure) -> (event: NostrEvent, deadline: RequestDeadline, now: Int64, paid: UInt64) {
     let (data, amount) = try Self.fields(request.body)
     let event = try decider.checkedEvent(data: data, amount: amount)
     let deadline = RequestDeadline(arrival: arrival, timeoutMillis: timeoutMillis)
     let now = clock()
     if let failure = deadline.failure(at: now) { throw failure }
-    return (event, deadline, now)
+    return (event, deadline, now, (try? Amount.parse(amount)) ?? 0)
   }
 
   /// The answer to a decision: 200 with the fulfillment, or the reject.

@@ -1,3 +1,4 @@
+import BLSMetrics
 import Glibc
 import JSON
 import Nostr
@@ -8,8 +9,9 @@ import Threads
 /// ``handle(_:respond:)`` from many worker threads at once.
 ///
 /// Routes (``Route``; runs of `/` in a path are merged first): `GET /health`, `GET /pricing`,
-/// `POST /handle-payment`, `POST /handle-packet`. Any other path is a 404 and a wrong method
-/// a 405 (with `Allow`); with `BLS_AUTH_TOKEN` set, a payment without the right
+/// `POST /handle-payment`, `POST /handle-packet`, and `GET /metrics` (Prometheus text, to the
+/// clients `BLS_METRICS_ALLOW` allows; ``metricsPage(_:)``). Any other path is a 404 and a
+/// wrong method a 405 (with `Allow`); with `BLS_AUTH_TOKEN` set, a payment without the right
 /// `Authorization: Bearer` token is a 401 (with `WWW-Authenticate`). All JSON in the reject
 /// shape.
 public final class BLSApplication: Sendable {
@@ -24,21 +26,31 @@ public final class BLSApplication: Sendable {
   let healthPrefix: [UInt8]
   let healthSuffix: [UInt8]
   let pricingBody: [UInt8]
+  /// The `/metrics` page's sources: this application's first, adapters' added at start.
+  public let metrics: MetricsRegistry
+  /// The payment endpoints' decisions (issue 13).
+  public let requestMetrics: RequestMetrics
 
   /// - Parameter clock: current Unix time in milliseconds (injectable for tests). Read when a
   ///   request arrives (unless the transport says when), when it is decided, and when a store
   ///   reports a deadline passed; never elsewhere.
   public init(
     configuration: BLSConfiguration, store: any EventStore,
-    clock: @escaping @Sendable () -> Int64 = BLSApplication.systemMillis
+    clock: @escaping @Sendable () -> Int64 = BLSApplication.systemMillis,
+    requestMetrics: RequestMetrics = RequestMetrics()
   ) {
     self.configuration = configuration
     self.store = store
+    self.requestMetrics = requestMetrics
+    metrics = Self.registry(requestMetrics)
     let decider = PaymentDecider(
       pricing: configuration.pricing, maxEventBytes: configuration.maxEventBytes,
       maxTags: configuration.maxTags, store: store)
-    self.payment = PaymentHandler(decider: decider, timeoutMillis: configuration.requestTimeoutMillis, clock: clock)
-    self.packet = PacketHandler(decider: decider, timeoutMillis: configuration.requestTimeoutMillis, clock: clock)
+    self.payment = PaymentHandler(
+      decider: decider, timeoutMillis: configuration.requestTimeoutMillis, clock: clock,
+      metrics: requestMetrics)
+    self.packet = PacketHandler(
+      decider: decider, timeoutMillis: configuration.requestTimeoutMillis, clock: clock, metrics: requestMetrics)
     self.clock = clock
     (healthPrefix, healthSuffix) = Self.healthTemplate(configuration, storage: store.storageDescription)
     pricingBody = PricingDocument.body(configuration)
@@ -64,6 +76,7 @@ public final class BLSApplication: Sendable {
     switch route {
     case .payment: return payment.handle(request, arrival: receivedAt, respond: respond)
     case .packet: return packet.handle(request, arrival: receivedAt, respond: respond)
+    case .metrics: return metricsPage(request)
     default: return answerAtOnce(route)
     }
   }

@@ -4,6 +4,8 @@ enum Route: Equatable {
   case pricing
   case payment
   case packet
+  /// `GET /metrics` (issue 13): Prometheus text, to allowed clients only.
+  case metrics
   /// Anything else: 404.
   case unknown
 
@@ -17,6 +19,7 @@ enum Route: Equatable {
     case "/pricing": self = .pricing
     case "/handle-payment": self = .payment
     case "/handle-packet": self = .packet
+    case "/metrics": self = .metrics
     default: self = .unknown
     }
   }
@@ -36,7 +39,7 @@ enum Route: Equatable {
   /// The methods the endpoint answers, for `Allow`.
   var allowedMethods: [String] {
     switch self {
-    case .health, .pricing: ["GET", "HEAD"]
+    case .health, .pricing, .metrics: ["GET", "HEAD"]
     case .payment, .packet: ["POST"]
     case .unknown: []
     }

@@ -1,9 +1,16 @@
+import Nostr
+
 /// How well group commit is working: how many events each durable commit carried.
 public struct BatchStatistics: Sendable, Equatable, CustomStringConvertible {
   /// Transactions committed (each one fsync of the WAL).
   public var commits: Int = 0
   /// Events whose transaction committed (stored, duplicate or superseded).
   public var events: Int = 0
+  /// Of ``events``: newly stored rows, ids already stored, and replaceable or addressable
+  /// events that lost to the stored one (NIP-01). Events that failed alone are in none.
+  public var stored: Int = 0
+  public var duplicates: Int = 0
+  public var superseded: Int = 0
   /// Batches whose transaction failed (disk full, I/O error); their callers got an error.
   public var failedBatches: Int = 0
   /// Events dropped unstored when their batch formed: their request was abandoned or past its
@@ -30,6 +37,16 @@ public struct BatchStatistics: Sendable, Equatable, CustomStringConvertible {
     commits == 0 ? 0 : Double(commitNanoseconds) / Double(commits) / 1e6
   }
 
+  mutating func recordOutcomes(_ results: [Result<StoreOutcome, EventStoreError>]) {
+    for case .success(let outcome) in results {
+      switch outcome {
+      case .stored: stored += 1
+      case .duplicate: duplicates += 1
+      case .superseded: superseded += 1
+      }
+    }
+  }
+
   mutating func recordCommit(size: Int, nanoseconds: UInt64) {
     commits += 1
     events += size
@@ -51,6 +68,6 @@ public struct BatchStatistics: Sendable, Equatable, CustomStringConvertible {
     let mean = (meanBatch * 100).rounded() / 100
     let commitTime = (meanCommitMilliseconds * 1000).rounded() / 1000
     return
-      "commits=\(commits) events=\(events) mean_batch=\(mean) max_batch=\(maxBatch) mean_commit_ms=\(commitTime) failed_batches=\(failedBatches) checkpoints=\(checkpoints)+\(checkpointTails) histogram=\(buckets.joined(separator: ","))"
+      "commits=\(commits) events=\(events) stored=\(stored) duplicates=\(duplicates) superseded=\(superseded) mean_batch=\(mean) max_batch=\(maxBatch) mean_commit_ms=\(commitTime) failed_batches=\(failedBatches) checkpoints=\(checkpoints)+\(checkpointTails) histogram=\(buckets.joined(separator: ","))"
   }
 }

@@ -1,3 +1,4 @@
+import BLSMetrics
 import Glibc
 import Nostr
 import ProcessSupport
@@ -30,6 +31,10 @@ final class GroupCommitter: @unchecked Sendable {
   /// take it too.
   private let connectionGuard: Locked<Void>?
   private let thread = Mutex<PosixThread?>(nil)
+  /// Seconds per committed transaction (BEGIN to durable COMMIT), observed in nanoseconds.
+  let commitDurations = Histogram.seconds()
+  /// Events per committed transaction.
+  let batchSizes = Histogram(bounds: [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024])
 
   init(writer: EventWriter, maxBatch: Int, connectionGuard: Locked<Void>?) {
     self.writer = writer
@@ -58,6 +63,9 @@ final class GroupCommitter: @unchecked Sendable {
   private static let closedError = EventStoreError(code: "closed", message: "the event store is closed")
 
   var statistics: BatchStatistics { state.withLock { $0.stats } }
+
+  /// Events queued and not yet taken into a batch.
+  var queueDepth: Int { state.withLock { $0.queue.count } }
 
   /// Stops taking events, commits everything already queued, and joins the writer thread.
   func shutdown() {
@@ -98,9 +106,14 @@ final class GroupCommitter: @unchecked Sendable {
       state.withLock { state in
         if outcome.committed {
           state.stats.recordCommit(size: batch.count, nanoseconds: elapsed)
+          state.stats.recordOutcomes(outcome.results)
         } else {
           state.stats.failedBatches += 1
         }
+      }
+      if outcome.committed {
+        commitDurations.observe(elapsed)
+        batchSizes.observe(UInt64(batch.count))
       }
       // Outside the lock: a completion answers its request (a socket write).
       for (ticket, result) in zip(batch, outcome.results) { ticket.completion(result) }

@@ -10,6 +10,8 @@ struct RunNginxConfig {
   var maxBodyBytes: Int
   /// Whether the access log goes to standard output.
   var accessLog: Bool
+  /// Whether the access log is JSON (`BLS_LOG_FORMAT=json`: the template's `bls_json` format).
+  var jsonAccessLog = false
   /// `user NAME GROUP;` when started as root (the unprivileged user nginx's workers run as),
   /// else empty.
   var userDirective: String
@@ -31,7 +33,7 @@ struct RunNginxConfig {
       "SOCKET": socket,
       "RUNTIME_DIR": runtimeDirectory,
       "MAX_BODY_BYTES": String(maxBodyBytes),
-      "ACCESS_LOG": accessLog ? "/dev/stdout bls" : "off",
+      "ACCESS_LOG": accessLog ? (jsonAccessLog ? "/dev/stdout bls_json" : "/dev/stdout bls") : "off",
       "USER_DIRECTIVE": userDirective,
       "WORKER_PROCESSES": String(workerProcesses),
       "READ_TIMEOUT": "\(readTimeoutSeconds)s",

@@ -58,7 +58,8 @@ struct RunPlan {
     let values = RunNginxConfig(
       listen: probeHost == address ? "\(address):\(port)" : String(port), socket: socketPath,
       runtimeDirectory: runtimeDirectory, maxBodyBytes: configuration.maxRequestBodyBytes,
-      accessLog: accessLog, userDirective: nginxUser.map { "user \($0.name) \($0.group);" } ?? "",
+      accessLog: accessLog, jsonAccessLog: Log.format == .json,
+      userDirective: nginxUser.map { "user \($0.name) \($0.group);" } ?? "",
       workerProcesses: CPUQuota.effectiveCores,
       readTimeoutSeconds: (configuration.requestTimeoutMillis + 999) / 1000 + 5)
     do {

@@ -107,6 +107,7 @@ struct ServeCommand: ParsableCommand {
     let server = try FastCGIServer(
       listener: listener, options: options,
       reject: { BLSApplication.error($0.status, $0.message) }, handler: Self.handler(application))
+    ServeMetrics.register(application: application, store: store, server: server)
     try ServeSignals.onStopSignal { name in
       Log.info("\(name) received: draining (no new connections; answering requests in flight)")
       server.stop()

@@ -15,6 +15,7 @@ struct ServerBootstrap {
 
   /// Reads and validates the environment only (no store); exits 1 with the one-line error.
   static func loadConfiguration(_ environment: Environment = .process) -> BLSConfiguration {
+    LogSetup.configure(environment)
     let configuration: BLSConfiguration
     do {
       configuration = try BLSConfiguration.fromEnvironment(environment)

@@ -1,0 +1,20 @@
+import BLSApp
+import BLSFastCGI
+import BLSMetrics
+import BLSStore
+
+/// Wires the adapters' figures into the application's `/metrics` page at start: the store's
+/// (events, commits, queue, WAL), the transport's connections, and the process's (/proc).
+/// The page holds the server for the process's life (both live until exit).
+enum ServeMetrics {
+  static func register(application: BLSApplication, store: SQLiteEventStore, server: FastCGIServer) {
+    application.metrics.register(store)
+    application.metrics.register { page in
+      page.single(
+        "bls_connections", .gauge,
+        help: "Web-server connections open to the responder (idle kept-alive ones included).",
+        String(server.connectionCount))
+    }
+    application.metrics.register(ProcessMetrics())
+  }
+}
