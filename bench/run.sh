@@ -29,6 +29,7 @@ access_log=${BENCH_ACCESS_LOG:-off}
 scratch=${BENCH_SCRATCH:-.build-bench}
 keep=${BENCH_KEEP:-0}
 bls=${BLS_FCGI:-}
+data_from=${BENCH_DATA_FROM:-}
 
 usage() {
   cat <<EOF
@@ -45,6 +46,8 @@ Usage: bench/run.sh [options]
       --access-log      keep nginx's access log on (to a file), as \`bls-fcgi run\` does by default
       --bls PATH        use this bls-fcgi binary instead of building one (also \$BLS_FCGI)
       --keep            keep the work directory (payloads, logs, events.db)
+      --data-from PATH  start bls from a copy of this events.db (how accepts change with the
+                        store's size; migrate it first: DATA_DIR=… bls-fcgi migrate)
 Environment: BENCH_* equivalents of the options; BENCH_SCRATCH (swift --scratch-path, default
 $scratch).
 EOF
@@ -58,6 +61,7 @@ while [ $# -gt 0 ]; do
     -p | --port) port=$2; shift 2 ;;
     -w | --workers) workers=$2; shift 2 ;;
     -n | --payments) payments=$2; shift 2 ;;
+    --data-from) data_from=$2; shift 2 ;;
     --targets) targets=$2; shift 2 ;;
     --scenarios) scenarios=$2; shift 2 ;;
     --soak) soak=$2; shift 2 ;;
@@ -131,6 +135,10 @@ export NODE_ID=bench NOSTR_SECRET_KEY="$node_key" ILP_ADDRESS=g.bench.node BLS_P
 unset BLS_KIND_OVERRIDES RELAY_KIND_OVERRIDES KIND_OVERRIDES OWNER_PUBKEY SPSP_MIN_PRICE \
   RELAY_BASE_PRICE_PER_BYTE BASE_PRICE_PER_BYTE BLS_MAX_EVENT_BYTES 2>/dev/null || true
 mkdir -p "$work/data" "$work/rt"
+if [ -n "$data_from" ]; then
+  cp "$data_from" "$work/data/events.db"
+  log "store starts from a copy of $data_from ($(sqlite3 "$work/data/events.db" 'SELECT count(*) FROM events') events)"
+fi
 
 content="A typical short note paid over Interledger, signed for the BLS benchmark"
 if has "$scenarios" accept; then
