@@ -66,8 +66,8 @@ public struct BLSConfiguration: Sendable {
       "maxEventBytes=\(maxEventBytes)", "requestTimeoutMs=\(requestTimeoutMillis)",
       "authToken=\(authToken == nil ? "unset" : "set")",
     ]
-    if !pricing.kindOverrides.isEmpty {
-      let overrides = pricing.kindOverrides.sorted { $0.key < $1.key }.map { "\($0.key):\($0.value)" }
+    if !pricing.overrideEntries.isEmpty {
+      let overrides = pricing.overrideEntries.map { "\($0.key):\($0.pricePerByte)" }
       parts.append("kindOverrides={\(overrides.joined(separator: ","))}")
     }
     if let owner = pricing.ownerPubkey { parts.append("ownerPubkey=\(owner)") }
