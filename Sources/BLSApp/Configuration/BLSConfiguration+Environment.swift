@@ -49,6 +49,9 @@ extension BLSConfiguration {
       }
       configuration.requestTimeoutMillis = Int(n)
     }
+    configuration.createdAtWindow = CreatedAtWindow(
+      maxFutureSeconds: try parseSeconds(env, "BLS_MAX_FUTURE_SECONDS"),
+      maxPastSeconds: try parseSeconds(env, "BLS_MAX_PAST_SECONDS"))
     if let token = try env.value("BLS_AUTH_TOKEN") {
       // The rule describes the value, never echoes it: it is a secret.
       guard let bearer = BearerToken(token.value) else {
@@ -62,6 +65,17 @@ extension BLSConfiguration {
       configuration.authToken = bearer
     }
     return configuration
+  }
+
+  /// A number of seconds from 0 to ``CreatedAtWindow/maxSeconds``, or `nil` when unset.
+  static func parseSeconds(_ env: Environment, _ name: String) throws(ConfigurationError) -> Int64? {
+    guard let text = try env.value(name) else { return nil }
+    guard let n = parseDecimal(text.value), n <= UInt128(CreatedAtWindow.maxSeconds) else {
+      throw ConfigurationError(
+        variable: text.source,
+        rule: "must be an integer from 0 to \(CreatedAtWindow.maxSeconds) (seconds), got \"\(text.value)\"")
+    }
+    return Int64(n)
   }
 
   static func parseSecretKey(_ text: String, source: String) throws(ConfigurationError) -> SecretKey {

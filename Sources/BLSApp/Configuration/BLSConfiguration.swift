@@ -29,6 +29,9 @@ public struct BLSConfiguration: Sendable {
   /// before storing" and not stored (``RequestDeadline``). Set it below the connector's
   /// `LOCAL_DELIVERY_TIMEOUT`, and the web server's read timeout above it.
   public var requestTimeoutMillis: Int
+  /// `BLS_MAX_FUTURE_SECONDS`, `BLS_MAX_PAST_SECONDS`: how far `created_at` may be from now
+  /// (unset: any time).
+  public var createdAtWindow: CreatedAtWindow
   /// `BLS_AUTH_TOKEN`: when set, /handle-payment and /handle-packet require
   /// `Authorization: Bearer <token>`. Never logged or returned.
   public var authToken: BearerToken?
@@ -37,7 +40,7 @@ public struct BLSConfiguration: Sendable {
     nodeID: String, secretKey: SecretKey, ilpAddress: String, port: Int = 3100,
     pricing: PricingPolicy = PricingPolicy(), storage: StorageLocation = .directory("/data"),
     maxEventBytes: Int = 65536, maxTags: Int = 2000, requestTimeoutMillis: Int = 10000,
-    authToken: BearerToken? = nil
+    authToken: BearerToken? = nil, createdAtWindow: CreatedAtWindow = CreatedAtWindow()
   ) {
     self.nodeID = nodeID
     self.secretKey = secretKey
@@ -50,6 +53,7 @@ public struct BLSConfiguration: Sendable {
     self.maxTags = maxTags
     self.requestTimeoutMillis = requestTimeoutMillis
     self.authToken = authToken
+    self.createdAtWindow = createdAtWindow
   }
 
   /// Largest request body accepted, in bytes: room for the base64 of ``maxEventBytes`` plus
@@ -72,6 +76,8 @@ public struct BLSConfiguration: Sendable {
     }
     if let owner = pricing.ownerPubkey { parts.append("ownerPubkey=\(owner)") }
     if let spsp = pricing.spspMinPrice { parts.append("spspMinPrice=\(spsp)") }
+    if let future = createdAtWindow.maxFutureSeconds { parts.append("maxFutureSeconds=\(future)") }
+    if let past = createdAtWindow.maxPastSeconds { parts.append("maxPastSeconds=\(past)") }
     return parts.joined(separator: " ")
   }
 }

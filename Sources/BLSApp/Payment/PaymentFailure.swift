@@ -17,6 +17,9 @@ public enum PaymentFailure: Error, Sendable, Equatable {
   case invalidTOON(String)
   /// Step 4: the id is not the NIP-01 hash or the BIP-340 signature does not verify.
   case invalidSignature
+  /// Step 4a (**beyond**, opt-in): `created_at` is further from now than
+  /// `BLS_MAX_FUTURE_SECONDS` (`inFuture`) or `BLS_MAX_PAST_SECONDS` allow.
+  case createdAtOutOfWindow(createdAt: Int64, limitSeconds: Int64, inFuture: Bool)
   /// Step 7: `amount` is not a uint64 in decimal digits; the detail says why when the
   /// reference would have been looser.
   case invalidAmount(detail: String?)
@@ -45,6 +48,7 @@ public enum PaymentFailure: Error, Sendable, Equatable {
     case .eventTooLarge: "event_too_large"
     case .invalidTOON: "invalid_toon"
     case .invalidSignature: "invalid_signature"
+    case .createdAtOutOfWindow: "created_at_out_of_window"
     case .invalidAmount: "invalid_amount"
     case .insufficientAmount: "insufficient_amount"
     case .storageFailed: "storage_failed"
@@ -67,6 +71,10 @@ public enum PaymentFailure: Error, Sendable, Equatable {
       "Invalid TOON data: event is \(bytes) bytes, more than the limit of \(limit) (BLS_MAX_EVENT_BYTES)"
     case .invalidTOON(let detail): "Invalid TOON data: \(detail)"
     case .invalidSignature: "Invalid event signature"
+    case .createdAtOutOfWindow(let createdAt, let limit, true):
+      "Invalid event created_at: \(createdAt) is more than \(limit) seconds in the future (BLS_MAX_FUTURE_SECONDS)"
+    case .createdAtOutOfWindow(let createdAt, let limit, false):
+      "Invalid event created_at: \(createdAt) is more than \(limit) seconds in the past (BLS_MAX_PAST_SECONDS)"
     case .invalidAmount(let detail?): "Invalid amount format: \(detail)"
     case .invalidAmount(nil): "Invalid amount format"
     case .insufficientAmount: "Insufficient payment amount"

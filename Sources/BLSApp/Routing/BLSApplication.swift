@@ -36,7 +36,7 @@ public final class BLSApplication: Sendable {
     self.store = store
     let decider = PaymentDecider(
       pricing: configuration.pricing, maxEventBytes: configuration.maxEventBytes,
-      maxTags: configuration.maxTags, store: store)
+      maxTags: configuration.maxTags, store: store, createdAtWindow: configuration.createdAtWindow, clock: clock)
     self.payment = PaymentHandler(decider: decider, timeoutMillis: configuration.requestTimeoutMillis, clock: clock)
     self.packet = PacketHandler(decider: decider, timeoutMillis: configuration.requestTimeoutMillis, clock: clock)
     self.clock = clock
