@@ -11,7 +11,10 @@ import Synchronization
 /// 3. replaceable and addressable kinds: at most one event per `ReplacementKey`
 ///    (pubkey, kind[, first `d` value, exact match]); a new event that
 ///    `NostrEvent.supersedes(_:)` the stored one replaces it (`.stored`), any
-///    other is `.superseded` and not stored.
+///    other is `.superseded` and not stored;
+/// 4. NIP-40: a stored event's `expiration` (``Expiration/at(_:)``) is remembered, and
+///    ``deleteExpiredEvents(now:)`` deletes the events whose time has come (the SQLite store's
+///    sweep).
 ///
 /// Thread-safe: one mutex around the whole state, so each store is atomic.
 public final class InMemoryEventStore: EventStore {
@@ -19,6 +22,14 @@ public final class InMemoryEventStore: EventStore {
     var events: [String: NostrEvent] = [:]
     /// The id of the event stored in each replacement slot.
     var slots: [ReplacementKey: String] = [:]
+    /// NIP-40: the expiration of each stored event that has one.
+    var expirations: [String: Int64] = [:]
+
+    mutating func remove(_ id: String) {
+      guard let event = events.removeValue(forKey: id) else { return }
+      expirations[id] = nil
+      if let key = event.replacementKey, slots[key] == id { slots[key] = nil }
+    }
   }
 
   private let state = Mutex(State())
@@ -41,11 +52,12 @@ public final class InMemoryEventStore: EventStore {
       if let key = event.replacementKey {
         if let currentID = state.slots[key], let current = state.events[currentID] {
           guard event.supersedes(current) else { return .superseded }
-          state.events[currentID] = nil
+          state.remove(currentID)
         }
         state.slots[key] = event.id
       }
       state.events[event.id] = event
+      if case .at(let time) = event.expiration { state.expirations[event.id] = time }
       return .stored
     }
   }
@@ -57,5 +69,16 @@ public final class InMemoryEventStore: EventStore {
   public func query(_ filters: [NostrFilter]) throws(EventStoreError) -> [NostrEvent] {
     let events = state.withLock { Array($0.events.values) }
     return filters.select(from: events)
+  }
+
+  /// NIP-40: deletes every stored event whose expiration is at or before `now` (Unix
+  /// seconds); returns how many.
+  @discardableResult
+  public func deleteExpiredEvents(now: Int64) -> Int {
+    state.withLock { state in
+      let due = state.expirations.filter { $0.value <= now }.map(\.key)
+      for id in due { state.remove(id) }
+      return due.count
+    }
   }
 }

@@ -52,6 +52,13 @@ extension BLSConfiguration {
     configuration.createdAtWindow = CreatedAtWindow(
       maxFutureSeconds: try parseSeconds(env, "BLS_MAX_FUTURE_SECONDS"),
       maxPastSeconds: try parseSeconds(env, "BLS_MAX_PAST_SECONDS"))
+    if let sweep = try env.value("BLS_EXPIRATION_SWEEP_SECONDS") {
+      guard let n = parseDecimal(sweep.value), (1...86400).contains(n) else {
+        throw ConfigurationError(
+          variable: sweep.source, rule: "must be an integer from 1 to 86400 (seconds), got \"\(sweep.value)\"")
+      }
+      configuration.expirationSweepSeconds = Int(n)
+    }
     if let token = try env.value("BLS_AUTH_TOKEN") {
       // The rule describes the value, never echoes it: it is a secret.
       guard let bearer = BearerToken(token.value) else {

@@ -107,11 +107,16 @@ public struct PaymentDecider: Sendable {
   }
 
   /// Step 4a (issue 14), before the owner's exemption and the price, so that nothing is
-  /// charged for an event that cannot be kept: the `created_at` window.
+  /// charged for an event that cannot be kept: a malformed NIP-40 `expiration`, the
+  /// `created_at` window, an expiration at or before now. The clock is read only when one of
+  /// these needs it.
   func checkLifecycle(_ event: NostrEvent) throws(PaymentFailure) {
-    guard createdAtWindow.isSet else { return }
+    let expiration = event.expiration
+    if expiration == .malformed { throw .invalidExpiration }
+    guard createdAtWindow.isSet || expiration != .none else { return }
     let now = Self.seconds(clock())
     if let failure = createdAtWindow.failure(createdAt: event.createdAt, now: now) { throw failure }
+    if case .at(let time) = expiration, time <= now { throw .eventExpired(expiration: time, now: now) }
   }
 
   /// Unix milliseconds → whole Unix seconds (rounded down).

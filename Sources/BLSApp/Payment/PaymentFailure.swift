@@ -20,6 +20,10 @@ public enum PaymentFailure: Error, Sendable, Equatable {
   /// Step 4a (**beyond**, opt-in): `created_at` is further from now than
   /// `BLS_MAX_FUTURE_SECONDS` (`inFuture`) or `BLS_MAX_PAST_SECONDS` allow.
   case createdAtOutOfWindow(createdAt: Int64, limitSeconds: Int64, inFuture: Bool)
+  /// Step 4a: the first NIP-40 `expiration` tag holds no Unix time in decimal digits.
+  case invalidExpiration
+  /// Step 4a: the event's NIP-40 `expiration` is at or before now (Unix seconds).
+  case eventExpired(expiration: Int64, now: Int64)
   /// Step 7: `amount` is not a uint64 in decimal digits; the detail says why when the
   /// reference would have been looser.
   case invalidAmount(detail: String?)
@@ -49,6 +53,8 @@ public enum PaymentFailure: Error, Sendable, Equatable {
     case .invalidTOON: "invalid_toon"
     case .invalidSignature: "invalid_signature"
     case .createdAtOutOfWindow: "created_at_out_of_window"
+    case .invalidExpiration: "invalid_expiration"
+    case .eventExpired: "event_expired"
     case .invalidAmount: "invalid_amount"
     case .insufficientAmount: "insufficient_amount"
     case .storageFailed: "storage_failed"
@@ -75,6 +81,10 @@ public enum PaymentFailure: Error, Sendable, Equatable {
       "Invalid event created_at: \(createdAt) is more than \(limit) seconds in the future (BLS_MAX_FUTURE_SECONDS)"
     case .createdAtOutOfWindow(let createdAt, let limit, false):
       "Invalid event created_at: \(createdAt) is more than \(limit) seconds in the past (BLS_MAX_PAST_SECONDS)"
+    case .invalidExpiration:
+      "Invalid event expiration (NIP-40): the first expiration tag must hold Unix seconds in decimal digits"
+    case .eventExpired(let expiration, let now):
+      "Event expired (NIP-40): its expiration \(expiration) is at or before now (\(now)); not stored, not charged"
     case .invalidAmount(let detail?): "Invalid amount format: \(detail)"
     case .invalidAmount(nil): "Invalid amount format"
     case .insufficientAmount: "Insufficient payment amount"

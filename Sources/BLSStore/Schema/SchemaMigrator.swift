@@ -78,6 +78,7 @@ enum SchemaMigrator {
       try db.execute(Schema.reconcileAddressesSQL)
       let superseded = try db.integer("SELECT count(*) FROM temp.bls_addressed WHERE rank > 1") ?? 0
       try db.execute("DROP TABLE temp.bls_addressed")
+      try db.execute(Schema.lifecycleReindexSQL)
       try db.execute(Schema.reindexSQL)
       try db.execute("COMMIT")
       return (pending, superseded)

@@ -152,6 +152,7 @@ final class EventWriter {
       .text(EventRow.tagsJSON(event.tags)), .integer(event.createdAt), .text(event.sig),
       .integer(receivedAt),
     ])
+    if db.changes > 0 { try recordExpiration(event) }
   }
 
   private func exists(id: String) throws(SQLiteError) -> Bool {

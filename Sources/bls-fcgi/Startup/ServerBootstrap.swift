@@ -28,9 +28,10 @@ struct ServerBootstrap {
     let configuration = loadConfiguration(environment)
     let store: SQLiteEventStore
     do {
+      let options = SQLiteEventStore.Options(expirationSweepSeconds: configuration.expirationSweepSeconds)
       switch configuration.storage {
-      case .memory: store = try SQLiteEventStore(dataDirectory: SQLiteEventStore.memoryDirectory)
-      case .directory(let path): store = try SQLiteEventStore(dataDirectory: path)
+      case .memory: store = try SQLiteEventStore(dataDirectory: SQLiteEventStore.memoryDirectory, options: options)
+      case .directory(let path): store = try SQLiteEventStore(dataDirectory: path, options: options)
       }
     } catch {
       StandardIO.fail(error.description)
