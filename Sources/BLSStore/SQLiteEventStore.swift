@@ -175,6 +175,18 @@ public final class SQLiteEventStore: EventStore, @unchecked Sendable {
     }
   }
 
+  /// NIP-09 (``EventStore/isDeleted(_:)``), on a read connection: two primary-key searches
+  /// of `event_deletions` and `address_deletions` at most.
+  public func isDeleted(_ event: NostrEvent) throws(EventStoreError) -> Bool {
+    try readers.withConnection { db throws(EventStoreError) in
+      do throws(SQLiteError) {
+        return try EventWriter.isDeleted(event, db)
+      } catch {
+        throw EventStoreError(error)
+      }
+    }
+  }
+
   public func query(_ filters: [NostrFilter]) throws(EventStoreError) -> [NostrEvent] {
     guard let query = FilterQuery(filters) else { return [] }
     return try readers.withConnection { db throws(EventStoreError) in

@@ -14,7 +14,11 @@ import Synchronization
 ///    other is `.superseded` and not stored;
 /// 4. NIP-40: a stored event's `expiration` (``Expiration/at(_:)``) is remembered, and
 ///    ``deleteExpiredEvents(now:)`` deletes the events whose time has come (the SQLite store's
-///    sweep).
+///    sweep);
+/// 5. NIP-09: a stored kind-5 event deletes each `e` id it names if that event has its pubkey
+///    and is not itself a deletion, and each of its own `a` addresses' holder not newer than
+///    itself; what it names stays recorded, so ``isDeleted(_:)`` refuses those events later
+///    (`.superseded` if one reaches ``store(_:completion:)``).
 ///
 /// Thread-safe: one mutex around the whole state, so each store is atomic.
 public final class InMemoryEventStore: EventStore {
@@ -24,6 +28,31 @@ public final class InMemoryEventStore: EventStore {
     var slots: [ReplacementKey: String] = [:]
     /// NIP-40: the expiration of each stored event that has one.
     var expirations: [String: Int64] = [:]
+    /// NIP-09: deleted ids → the pubkeys of the deletions that name them.
+    var deletedIDs: [String: Set<String>] = [:]
+    /// NIP-09: deleted addresses → the latest deleting `created_at`.
+    var deletedAddresses: [ReplacementKey: Int64] = [:]
+
+    func isDeleted(_ event: NostrEvent) -> Bool {
+      guard !event.isDeletion else { return false }
+      if deletedIDs[event.id]?.contains(event.pubkey) == true { return true }
+      guard let key = event.replacementKey, let through = deletedAddresses[key] else { return false }
+      return event.createdAt <= through
+    }
+
+    mutating func apply(deletion: NostrEvent) {
+      for id in deletion.deletedIDs {
+        deletedIDs[id, default: []].insert(deletion.pubkey)
+        if let target = events[id], target.pubkey.utf8.elementsEqual(deletion.pubkey.utf8), !target.isDeletion {
+          remove(id)
+        }
+      }
+      for address in deletion.deletedAddresses {
+        let key = address.replacementKey
+        deletedAddresses[key] = max(deletedAddresses[key] ?? Int64.min, deletion.createdAt)
+        if let holder = slots[key], let event = events[holder], event.createdAt <= deletion.createdAt { remove(holder) }
+      }
+    }
 
     mutating func remove(_ id: String) {
       guard let event = events.removeValue(forKey: id) else { return }
@@ -48,6 +77,7 @@ public final class InMemoryEventStore: EventStore {
 
   private func insert(_ event: NostrEvent) -> StoreOutcome {
     state.withLock { state in
+      if state.isDeleted(event) { return .superseded }
       if state.events[event.id] != nil { return .duplicate }
       if let key = event.replacementKey {
         if let currentID = state.slots[key], let current = state.events[currentID] {
@@ -58,8 +88,13 @@ public final class InMemoryEventStore: EventStore {
       }
       state.events[event.id] = event
       if case .at(let time) = event.expiration { state.expirations[event.id] = time }
+      if event.isDeletion { state.apply(deletion: event) }
       return .stored
     }
+  }
+
+  public func isDeleted(_ event: NostrEvent) throws(EventStoreError) -> Bool {
+    state.withLock { $0.isDeleted(event) }
   }
 
   public func event(id: String) throws(EventStoreError) -> NostrEvent? {

@@ -108,15 +108,24 @@ public struct PaymentDecider: Sendable {
 
   /// Step 4a (issue 14), before the owner's exemption and the price, so that nothing is
   /// charged for an event that cannot be kept: a malformed NIP-40 `expiration`, the
-  /// `created_at` window, an expiration at or before now. The clock is read only when one of
-  /// these needs it.
+  /// `created_at` window, an expiration at or before now, then (asking the store, an indexed
+  /// search) a NIP-09 deletion by its author. The clock is read only when one of the first
+  /// three needs it.
   func checkLifecycle(_ event: NostrEvent) throws(PaymentFailure) {
     let expiration = event.expiration
     if expiration == .malformed { throw .invalidExpiration }
-    guard createdAtWindow.isSet || expiration != .none else { return }
-    let now = Self.seconds(clock())
-    if let failure = createdAtWindow.failure(createdAt: event.createdAt, now: now) { throw failure }
-    if case .at(let time) = expiration, time <= now { throw .eventExpired(expiration: time, now: now) }
+    if createdAtWindow.isSet || expiration != .none {
+      let now = Self.seconds(clock())
+      if let failure = createdAtWindow.failure(createdAt: event.createdAt, now: now) { throw failure }
+      if case .at(let time) = expiration, time <= now { throw .eventExpired(expiration: time, now: now) }
+    }
+    let deleted: Bool
+    do {
+      deleted = try store.isDeleted(event)
+    } catch {
+      throw .storageFailed(error)
+    }
+    if deleted { throw .deletedByAuthor }
   }
 
   /// Unix milliseconds → whole Unix seconds (rounded down).

@@ -24,6 +24,9 @@ public enum PaymentFailure: Error, Sendable, Equatable {
   case invalidExpiration
   /// Step 4a: the event's NIP-40 `expiration` is at or before now (Unix seconds).
   case eventExpired(expiration: Int64, now: Int64)
+  /// Step 4a: the event's author deleted it (NIP-09): its id, or its address up to its
+  /// `created_at`, is named by a stored kind-5 event of the same pubkey.
+  case deletedByAuthor
   /// Step 7: `amount` is not a uint64 in decimal digits; the detail says why when the
   /// reference would have been looser.
   case invalidAmount(detail: String?)
@@ -55,6 +58,7 @@ public enum PaymentFailure: Error, Sendable, Equatable {
     case .createdAtOutOfWindow: "created_at_out_of_window"
     case .invalidExpiration: "invalid_expiration"
     case .eventExpired: "event_expired"
+    case .deletedByAuthor: "deleted_by_author"
     case .invalidAmount: "invalid_amount"
     case .insufficientAmount: "insufficient_amount"
     case .storageFailed: "storage_failed"
@@ -85,6 +89,7 @@ public enum PaymentFailure: Error, Sendable, Equatable {
       "Invalid event expiration (NIP-40): the first expiration tag must hold Unix seconds in decimal digits"
     case .eventExpired(let expiration, let now):
       "Event expired (NIP-40): its expiration \(expiration) is at or before now (\(now)); not stored, not charged"
+    case .deletedByAuthor: "Event deleted by its author (NIP-09); not stored, not charged"
     case .invalidAmount(let detail?): "Invalid amount format: \(detail)"
     case .invalidAmount(nil): "Invalid amount format"
     case .insufficientAmount: "Insufficient payment amount"
