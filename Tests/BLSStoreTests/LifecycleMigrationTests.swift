@@ -55,7 +55,7 @@ struct LifecycleMigrationTests {
     }
   }
 
-  @Test("from each earlier version", arguments: [0, 1, 2, 3])
+  @Test("from each earlier version", arguments: 0..<Int(Schema.currentVersion))
   func fromVersion(_ version: Int) throws {
     #expect(Schema.migrations.count == Int(Schema.currentVersion))
     let directory = TemporaryDirectory("lifecycle-\(version)")
@@ -116,6 +116,42 @@ struct LifecycleMigrationTests {
       for table in ["event_expirations", "event_deletions", "address_deletions"] {
         #expect(try db.integer("SELECT count(*) FROM \(table)") == 0, "\(table)")
       }
+    }
+  }
+
+  @Test("rows another program adds while BLS is stopped are indexed, and their deletions applied, at open")
+  func rowsAddedWhileStopped() throws {
+    let directory = TemporaryDirectory("lifecycle-stopped")
+    defer { directory.remove() }
+    let store = try SQLiteEventStore(dataDirectory: directory.path)
+    let target = Events.make(createdAt: 10)
+    let article = Events.make(createdAt: 20, kind: 30023, tags: [["d", "art"]])
+    _ = try store.store(target)
+    _ = try store.store(article)
+    store.close()
+    let expiring = Events.make(createdAt: 30, tags: [["expiration", "1234"]])
+    let deletion = Events.make(
+      createdAt: 40, kind: 5, tags: [["e", target.id], ["a", "30023:\(Events.alice):art"]])
+    try withRawDatabase(directory.databasePath) { db throws in
+      let insert = try db.prepare(
+        "INSERT INTO events (id, pubkey, kind, content, tags, created_at, sig, received_at) VALUES (?,?,?,?,?,?,?,?)")
+      defer { insert.finalize() }
+      for event in [expiring, deletion] {
+        try insert.run([
+          .text(event.id), .text(event.pubkey), .integer(Int64(event.kind)), .text(event.content),
+          .text(EventRow.tagsJSON(event.tags)), .integer(event.createdAt), .text(event.sig), .integer(1),
+        ])
+      }
+    }
+    let reopened = try SQLiteEventStore(dataDirectory: directory.path)
+    defer { reopened.close() }
+    #expect(reopened.reindexedEvents == 2)
+    #expect(Set(try reopened.query([NostrFilter()]).map(\.id)) == [expiring.id, deletion.id])
+    #expect(try reopened.isDeleted(target))
+    #expect(try reopened.isDeleted(article))
+    #expect(try reopened.store(target) == .superseded)
+    try withRawDatabase(directory.databasePath) { db throws in
+      #expect(try db.integer("SELECT expires_at FROM event_expirations WHERE event_id = '\(expiring.id)'") == 1234)
     }
   }
 }

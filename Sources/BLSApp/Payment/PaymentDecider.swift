@@ -119,6 +119,7 @@ public struct PaymentDecider: Sendable {
       if let failure = createdAtWindow.failure(createdAt: event.createdAt, now: now) { throw failure }
       if case .at(let time) = expiration, time <= now { throw .eventExpired(expiration: time, now: now) }
     }
+    guard !event.isDeletion else { return }  // a deletion is never deleted
     let deleted: Bool
     do {
       deleted = try store.isDeleted(event)
