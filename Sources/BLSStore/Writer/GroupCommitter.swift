@@ -8,6 +8,11 @@ import Threads
 /// every event waiting at that moment, commits them in one transaction (one fsync), and runs
 /// their completions. While it commits, the next batch gathers — so the fsync rate, not the
 /// event rate, bounds the writer.
+///
+/// Between batches the same thread runs the NIP-40 expiration sweep (issue 14): one pass every
+/// `sweepIntervalSeconds`, each at most ``Schema/expirationSweepLimit`` events in a transaction
+/// of its own; after a full pass the next follows the next batch, so a backlog never holds up
+/// accepts for more than one pass.
 final class GroupCommitter: @unchecked Sendable {
   /// A caller's event and what to run once its transaction is durable (or failed).
   private struct Ticket {
