@@ -76,8 +76,11 @@ extension EventWriter {
   /// means more may be waiting).
   func deleteExpired(now: Int64, limit: Int) -> Result<Int, EventStoreError> {
     do throws(SQLiteError) {
-      try db.cached("BEGIN IMMEDIATE").run()
+      // Searched before the transaction (this connection is the only writer): a pass with
+      // nothing due, the usual case, writes nothing.
       let ids = try dueExpirations(now: now, limit: limit)
+      guard !ids.isEmpty else { return .success(0) }
+      try db.cached("BEGIN IMMEDIATE").run()
       for id in ids {
         try db.cached("DELETE FROM events WHERE id = ?").run([.text(id)])
         // The trigger has removed the row with its event; this removes a row left without one.
