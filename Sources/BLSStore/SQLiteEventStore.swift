@@ -1,4 +1,5 @@
 import CSQLite
+import Glibc
 import Nostr
 import Synchronization
 import Threads
@@ -32,15 +33,23 @@ public final class SQLiteEventStore: EventStore, @unchecked Sendable {
     /// Told how a long schema migration at open is going (adopting a reference file); `nil`
     /// for none. (Added for docs/operations.md, Migration.)
     public var migrationProgress: MigrationProgressHandler? = nil
+    /// `BLS_EXPIRATION_SWEEP_SECONDS`: seconds between two passes of the NIP-40 sweep, which
+    /// deletes expired events on the writer thread (at least 1).
+    public var expirationSweepSeconds: Int
+    /// The time, in Unix seconds, the sweep compares expirations with (injectable for tests).
+    public var clock: @Sendable () -> Int64
 
     public init(
       maxBatchSize: Int = 1024, busyTimeoutMilliseconds: Int32 = 5000, maxIdleReaders: Int = 8,
-      checkpointPages: Int32 = 1000
+      checkpointPages: Int32 = 1000, expirationSweepSeconds: Int = 60,
+      clock: @escaping @Sendable () -> Int64 = { Int64(time(nil)) }
     ) {
       self.maxBatchSize = maxBatchSize
       self.busyTimeoutMilliseconds = busyTimeoutMilliseconds
       self.maxIdleReaders = maxIdleReaders
       self.checkpointPages = checkpointPages
+      self.expirationSweepSeconds = expirationSweepSeconds
+      self.clock = clock
     }
   }
 
@@ -131,7 +140,8 @@ public final class SQLiteEventStore: EventStore, @unchecked Sendable {
         throw Self.openError(error, path: databasePath)
       }
       committer = GroupCommitter(
-        writer: EventWriter(db: writer), maxBatch: options.maxBatchSize, connectionGuard: nil)
+        writer: EventWriter(db: writer), maxBatch: options.maxBatchSize, connectionGuard: nil,
+        sweepIntervalSeconds: options.expirationSweepSeconds, clock: options.clock)
     } else {
       checkpointer = nil
       storageDescription = "memory"
@@ -140,7 +150,8 @@ public final class SQLiteEventStore: EventStore, @unchecked Sendable {
       let guardLock = Locked(())
       readers = ReaderPool(source: .shared(writer, guardLock), maxIdle: 0)
       committer = GroupCommitter(
-        writer: EventWriter(db: writer), maxBatch: options.maxBatchSize, connectionGuard: guardLock)
+        writer: EventWriter(db: writer), maxBatch: options.maxBatchSize, connectionGuard: guardLock,
+        sweepIntervalSeconds: options.expirationSweepSeconds, clock: options.clock)
     }
   }
 
@@ -167,6 +178,18 @@ public final class SQLiteEventStore: EventStore, @unchecked Sendable {
     }
   }
 
+  /// NIP-09 (``EventStore/isDeleted(_:)``), on a read connection: two primary-key searches
+  /// of `event_deletions` and `address_deletions` at most.
+  public func isDeleted(_ event: NostrEvent) throws(EventStoreError) -> Bool {
+    try readers.withConnection { db throws(EventStoreError) in
+      do throws(SQLiteError) {
+        return try EventWriter.isDeleted(event, db)
+      } catch {
+        throw EventStoreError(error)
+      }
+    }
+  }
+
   public func query(_ filters: [NostrFilter]) throws(EventStoreError) -> [NostrEvent] {
     guard let query = FilterQuery(filters) else { return [] }
     return try readers.withConnection { db throws(EventStoreError) in
@@ -184,6 +207,18 @@ public final class SQLiteEventStore: EventStore, @unchecked Sendable {
       statistics.checkpointTails = counts.tails
     }
     return statistics
+  }
+
+  /// What the NIP-40 expiration sweep has done since open.
+  public var sweepStatistics: SweepStatistics { committer.sweepStatistics }
+
+  /// Runs the NIP-40 expiration sweep now, on the writer thread between batches, until no
+  /// expired event is left; returns how many it deleted. The server never needs this (the
+  /// sweep runs every ``Options/expirationSweepSeconds``); tools and tests do.
+  public func deleteExpiredEvents() throws(EventStoreError) -> Int {
+    let answer = BlockingQueue<Result<Int, EventStoreError>>()
+    committer.sweepNow { answer.push($0) }
+    return try answer.pop()!.get()
   }
 
   /// Graceful shutdown: stops accepting events (later stores fail with `closed`),

@@ -22,7 +22,10 @@ public protocol EventStore: Sendable {
   /// Stores `event` per NIP-01 without blocking the caller: regular events are inserted (a
   /// duplicate id is not an error); replaceable kinds (0, 3, 10000–19999) keep the newest per
   /// (pubkey, kind); addressable kinds (30000–39999) keep the newest per (pubkey, kind, first
-  /// `d` tag value); ties on `created_at` keep the lowest id. `completion` runs exactly once,
+  /// `d` tag value); ties on `created_at` keep the lowest id. A store that keeps deletions
+  /// (``isDeleted(_:)``) applies a kind-5 event's NIP-09 deletions in the same transaction and
+  /// answers ``StoreOutcome/superseded`` (accepted, not stored) for an event its author
+  /// deleted. `completion` runs exactly once,
   /// on a thread of the store's choosing, when the outcome is durable — for a persistent
   /// store, after the transaction that holds the event is on disk — or has failed.
   func store(_ event: NostrEvent, completion: @escaping StoreCompletion)
@@ -41,6 +44,13 @@ public protocol EventStore: Sendable {
   /// (`created_at` descending, then id ascending).
   func query(_ filters: [NostrFilter]) throws(EventStoreError) -> [NostrEvent]
 
+  /// NIP-09: `true` when `event` may not be stored because its author deleted it: its id is
+  /// named by a stored deletion (kind 5) of the same pubkey, or it is a version, not newer
+  /// than the deletion, of a replaceable or addressable address its author's deletion names.
+  /// A deletion is never deleted (`false` for kind 5). Answered from an index, in O(log n).
+  /// The default, for stores that keep no deletions, is `false`.
+  func isDeleted(_ event: NostrEvent) throws(EventStoreError) -> Bool
+
   /// A short description for logs and `/health`, e.g. `"sqlite:/data/events.db"` or `"memory"`.
   var storageDescription: String { get }
 }
@@ -55,6 +65,8 @@ extension EventStore {
     store(event) { answer.push($0) }
     return try answer.pop()!.get()
   }
+
+  public func isDeleted(_ event: NostrEvent) throws(EventStoreError) -> Bool { false }
 
   public func store(_ event: NostrEvent, conditions: StoreConditions, completion: @escaping StoreCompletion) {
     // The deadline was checked by the caller a moment ago, on its own clock: only whether

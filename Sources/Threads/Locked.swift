@@ -46,6 +46,26 @@ public final class Locked<State>: @unchecked Sendable {
     return body(&state)
   }
 
+  /// ``wait(until:then:)`` that waits at most `timeoutMilliseconds` (wall clock): `body` runs
+  /// once `ready` holds or the time is up, whichever comes first, the lock held; its second
+  /// argument is whether `ready` held.
+  public func wait<T>(
+    until ready: (State) -> Bool, timeoutMilliseconds: Int, then body: (inout State, Bool) -> T
+  ) -> T {
+    var deadline = timespec()
+    clock_gettime(CLOCK_REALTIME, &deadline)
+    let timeout = max(0, timeoutMilliseconds)
+    let nanoseconds = Int(deadline.tv_nsec) + (timeout % 1000) * 1_000_000
+    deadline.tv_sec += timeout / 1000 + nanoseconds / 1_000_000_000
+    deadline.tv_nsec = nanoseconds % 1_000_000_000
+    pthread_mutex_lock(mutex)
+    defer { pthread_mutex_unlock(mutex) }
+    while !ready(state) {
+      if pthread_cond_timedwait(condition, mutex, &deadline) == ETIMEDOUT { break }
+    }
+    return body(&state, ready(state))
+  }
+
   /// Wakes every thread in ``wait(until:then:)`` to re-check its condition. Call after a
   /// change made in ``withLock(_:)`` (with or without the lock held).
   public func wakeWaiters() {

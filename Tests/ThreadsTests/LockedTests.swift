@@ -28,6 +28,29 @@ struct LockedTests {
     #expect(state.value.seen == [3], "the body ran once, at step 3")
   }
 
+  @Test("a timed wait returns when the time is up, saying the state never came")
+  func timedWaitTimesOut() {
+    let state = Locked(0)
+    let ready = state.wait(until: { $0 == 1 }, timeoutMilliseconds: 20) { _, ready in ready }
+    #expect(!ready)
+    #expect(state.wait(until: { $0 == 0 }, timeoutMilliseconds: 0) { _, ready in ready })
+  }
+
+  @Test("a timed wait wakes when the state arrives")
+  func timedWaitWakes() throws {
+    let state = Locked(0)
+    let seen = Locked<Bool?>(nil)
+    let waiter = try PosixThread {
+      // Long enough never to run out on a loaded machine: only the change can end it.
+      let ready = state.wait(until: { $0 == 1 }, timeoutMilliseconds: 600_000) { _, ready in ready }
+      seen.withLock { $0 = ready }
+    }
+    state.withLock { $0 = 1 }
+    state.wakeWaiters()
+    waiter.join()
+    #expect(seen.value == true)
+  }
+
   @Test("many threads adding under the lock lose no update")
   func noLostUpdates() throws {
     let total = Locked(0)

@@ -49,6 +49,16 @@ extension BLSConfiguration {
       }
       configuration.requestTimeoutMillis = Int(n)
     }
+    configuration.createdAtWindow = CreatedAtWindow(
+      maxFutureSeconds: try parseSeconds(env, "BLS_MAX_FUTURE_SECONDS"),
+      maxPastSeconds: try parseSeconds(env, "BLS_MAX_PAST_SECONDS"))
+    if let sweep = try env.value("BLS_EXPIRATION_SWEEP_SECONDS") {
+      guard let n = parseDecimal(sweep.value), (1...86400).contains(n) else {
+        throw ConfigurationError(
+          variable: sweep.source, rule: "must be an integer from 1 to 86400 (seconds), got \"\(sweep.value)\"")
+      }
+      configuration.expirationSweepSeconds = Int(n)
+    }
     if let token = try env.value("BLS_AUTH_TOKEN") {
       // The rule describes the value, never echoes it: it is a secret.
       guard let bearer = BearerToken(token.value) else {
@@ -63,6 +73,17 @@ extension BLSConfiguration {
     }
     try parseMetricsAllow(env, into: &configuration)
     return configuration
+  }
+
+  /// A number of seconds from 0 to ``CreatedAtWindow/maxSeconds``, or `nil` when unset.
+  static func parseSeconds(_ env: Environment, _ name: String) throws(ConfigurationError) -> Int64? {
+    guard let text = try env.value(name) else { return nil }
+    guard let n = parseDecimal(text.value), n <= UInt128(CreatedAtWindow.maxSeconds) else {
+      throw ConfigurationError(
+        variable: text.source,
+        rule: "must be an integer from 0 to \(CreatedAtWindow.maxSeconds) (seconds), got \"\(text.value)\"")
+    }
+    return Int64(n)
   }
 
   static func parseSecretKey(_ text: String, source: String) throws(ConfigurationError) -> SecretKey {
@@ -102,7 +123,7 @@ extension BLSConfiguration {
       pricing.basePricePerByte = try parsePrice(base.value, source: base.source)
     }
     if let overrides = try env.firstValue(["BLS_KIND_OVERRIDES", "RELAY_KIND_OVERRIDES", "KIND_OVERRIDES"]) {
-      pricing.kindOverrides = try parseKindOverrides(overrides.value, source: overrides.source)
+      (pricing.kindOverrides, pricing.kindRanges) = try parseKindOverrides(overrides.value, source: overrides.source)
     }
     if let owner = try env.value("OWNER_PUBKEY") {
       let lower = owner.value.lowercased()
@@ -127,7 +148,12 @@ extension BLSConfiguration {
     return value
   }
 
-  static func parseKindOverrides(_ text: String, source: String) throws(ConfigurationError) -> [Int: UInt128] {
+  /// `BLS_KIND_OVERRIDES`: a JSON object whose keys are a kind (`"30023"`) or an inclusive
+  /// range of kinds (`"5000-5999"`), all within 0–65535; ranges must not be reversed or
+  /// overlap one another (a kind's own key may sit inside a range: it wins).
+  static func parseKindOverrides(
+    _ text: String, source: String
+  ) throws(ConfigurationError) -> (kinds: [Int: UInt128], ranges: [KindPriceRange]) {
     let json: JSONValue
     do {
       json = try JSONValue.parse(text)
@@ -139,10 +165,9 @@ extension BLSConfiguration {
       throw ConfigurationError(variable: source, rule: "must be a JSON object of kind to price, e.g. {\"1\":\"5\"}")
     }
     var overrides: [Int: UInt128] = [:]
+    var ranges: [KindPriceRange] = []
     for (key, value) in object {
-      guard let kind = parseDecimal(key), kind <= 65535 else {
-        throw ConfigurationError(variable: source, rule: "key \"\(key)\" must be an event kind from 0 to 65535")
-      }
+      let kinds = try parseKindKey(key, source: source)
       let text: String
       switch value {
       case .string(let s): text = s
@@ -155,9 +180,39 @@ extension BLSConfiguration {
           variable: source,
           rule: "price for kind \(key) must be a non-negative integer of at most 10^30, got \"\(text)\"")
       }
-      overrides[Int(kind)] = price
+      if let kinds {
+        ranges.append(KindPriceRange(kinds: kinds, pricePerByte: price))
+      } else {
+        overrides[Int(parseDecimal(key)!)] = price
+      }
     }
-    return overrides
+    ranges.sort { $0.kinds.lowerBound < $1.kinds.lowerBound }
+    for (previous, next) in zip(ranges, ranges.dropFirst()) where next.kinds.lowerBound <= previous.kinds.upperBound {
+      throw ConfigurationError(
+        variable: source,
+        rule: "kind ranges \"\(previous.key)\" and \"\(next.key)\" overlap; each kind may be in one range only")
+    }
+    return (overrides, ranges)
+  }
+
+  /// One key of `BLS_KIND_OVERRIDES`: `nil` for a single kind, the range for `"low-high"`.
+  private static func parseKindKey(_ key: String, source: String) throws(ConfigurationError) -> ClosedRange<Int>? {
+    let outOfRange = ConfigurationError(
+      variable: source, rule: "key \"\(key)\" must be an event kind from 0 to 65535 or a range such as \"5000-5999\"")
+    let parts = key.split(separator: "-", maxSplits: 1, omittingEmptySubsequences: false)
+    guard parts.count == 2 else {
+      guard let kind = parseDecimal(key), kind <= 65535 else { throw outOfRange }
+      return nil
+    }
+    guard let low = parseDecimal(parts[0]), let high = parseDecimal(parts[1]), low <= 65535, high <= 65535 else {
+      throw outOfRange
+    }
+    guard low <= high else {
+      throw ConfigurationError(
+        variable: source,
+        rule: "key \"\(key)\" is a reversed range; write the lower kind first, e.g. \"\(high)-\(low)\"")
+    }
+    return Int(low)...Int(high)
   }
 }
 

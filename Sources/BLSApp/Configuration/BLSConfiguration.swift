@@ -29,6 +29,12 @@ public struct BLSConfiguration: Sendable {
   /// before storing" and not stored (``RequestDeadline``). Set it below the connector's
   /// `LOCAL_DELIVERY_TIMEOUT`, and the web server's read timeout above it.
   public var requestTimeoutMillis: Int
+  /// `BLS_MAX_FUTURE_SECONDS`, `BLS_MAX_PAST_SECONDS`: how far `created_at` may be from now
+  /// (unset: any time).
+  public var createdAtWindow: CreatedAtWindow
+  /// `BLS_EXPIRATION_SWEEP_SECONDS`: seconds between two passes of the sweep that deletes
+  /// events whose NIP-40 expiration has passed (1–86400, default 60).
+  public var expirationSweepSeconds: Int
   /// `BLS_AUTH_TOKEN`: when set, /handle-payment and /handle-packet require
   /// `Authorization: Bearer <token>`. Never logged or returned.
   public var authToken: BearerToken?
@@ -39,7 +45,8 @@ public struct BLSConfiguration: Sendable {
     nodeID: String, secretKey: SecretKey, ilpAddress: String, port: Int = 3100,
     pricing: PricingPolicy = PricingPolicy(), storage: StorageLocation = .directory("/data"),
     maxEventBytes: Int = 65536, maxTags: Int = 2000, requestTimeoutMillis: Int = 10000,
-    authToken: BearerToken? = nil
+    authToken: BearerToken? = nil, createdAtWindow: CreatedAtWindow = CreatedAtWindow(),
+    expirationSweepSeconds: Int = 60
   ) {
     self.nodeID = nodeID
     self.secretKey = secretKey
@@ -52,6 +59,8 @@ public struct BLSConfiguration: Sendable {
     self.maxTags = maxTags
     self.requestTimeoutMillis = requestTimeoutMillis
     self.authToken = authToken
+    self.createdAtWindow = createdAtWindow
+    self.expirationSweepSeconds = expirationSweepSeconds
   }
 
   /// Largest request body accepted, in bytes: room for the base64 of ``maxEventBytes`` plus
@@ -71,14 +80,16 @@ public struct BLSConfiguration: Sendable {
       "nodeId=\(nodeID)", "pubkey=\(publicKeyHex)", "ilpAddress=\(ilpAddress)", "port=\(port)",
       "storage=\(storage)", "basePricePerByte=\(pricing.basePricePerByte)",
       "maxEventBytes=\(maxEventBytes)", "requestTimeoutMs=\(requestTimeoutMillis)",
-      "authToken=\(authToken == nil ? "unset" : "set")",
+      "authToken=\(authToken == nil ? "unset" : "set")", "expirationSweepSeconds=\(expirationSweepSeconds)",
     ]
-    if !pricing.kindOverrides.isEmpty {
-      let overrides = pricing.kindOverrides.sorted { $0.key < $1.key }.map { "\($0.key):\($0.value)" }
+    if !pricing.overrideEntries.isEmpty {
+      let overrides = pricing.overrideEntries.map { "\($0.key):\($0.pricePerByte)" }
       parts.append("kindOverrides={\(overrides.joined(separator: ","))}")
     }
     if let owner = pricing.ownerPubkey { parts.append("ownerPubkey=\(owner)") }
     if let spsp = pricing.spspMinPrice { parts.append("spspMinPrice=\(spsp)") }
+    if let future = createdAtWindow.maxFutureSeconds { parts.append("maxFutureSeconds=\(future)") }
+    if let past = createdAtWindow.maxPastSeconds { parts.append("maxPastSeconds=\(past)") }
     return parts.joined(separator: " ")
   }
 }

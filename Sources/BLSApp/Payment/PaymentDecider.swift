@@ -26,12 +26,23 @@ public struct PaymentDecider: Sendable {
   public let maxEventBytes: Int
   public let maxTags: Int
   public let store: any EventStore
+  /// `BLS_MAX_FUTURE_SECONDS`, `BLS_MAX_PAST_SECONDS` (step 4a).
+  public let createdAtWindow: CreatedAtWindow
+  /// The application's clock, Unix milliseconds: read for step 4a only when an event needs it
+  /// (a window is set, or the event has an `expiration` tag).
+  let clock: @Sendable () -> Int64
 
-  public init(pricing: PricingPolicy, maxEventBytes: Int, maxTags: Int, store: any EventStore) {
+  public init(
+    pricing: PricingPolicy, maxEventBytes: Int, maxTags: Int, store: any EventStore,
+    createdAtWindow: CreatedAtWindow = CreatedAtWindow(),
+    clock: @escaping @Sendable () -> Int64 = BLSApplication.systemMillis
+  ) {
     self.pricing = pricing
     self.maxEventBytes = maxEventBytes
     self.maxTags = maxTags
     self.store = store
+    self.createdAtWindow = createdAtWindow
+    self.clock = clock
   }
 
   /// Step 10 without waiting: stores an event ``checkedEvent(data:amount:executionCondition:)``
@@ -81,6 +92,7 @@ public struct PaymentDecider: Sendable {
     } catch {
       throw .invalidSignature
     }
+    try checkLifecycle(event)
     if !pricing.isOwner(event.pubkey) {
       let price = pricing.price(byteCount: toon.count, kind: event.kind)
       let paid = try Amount.parse(amount)
@@ -92,6 +104,34 @@ public struct PaymentDecider: Sendable {
       }
     }
     return event
+  }
+
+  /// Step 4a (issue 14), before the owner's exemption and the price, so that nothing is
+  /// charged for an event that cannot be kept: a malformed NIP-40 `expiration`, the
+  /// `created_at` window, an expiration at or before now, then (asking the store, an indexed
+  /// search) a NIP-09 deletion by its author. The clock is read only when one of the first
+  /// three needs it.
+  func checkLifecycle(_ event: NostrEvent) throws(PaymentFailure) {
+    let expiration = event.expiration
+    if expiration == .malformed { throw .invalidExpiration }
+    if createdAtWindow.isSet || expiration != .none {
+      let now = Self.seconds(clock())
+      if let failure = createdAtWindow.failure(createdAt: event.createdAt, now: now) { throw failure }
+      if case .at(let time) = expiration, time <= now { throw .eventExpired(expiration: time, now: now) }
+    }
+    guard !event.isDeletion else { return }  // a deletion is never deleted
+    let deleted: Bool
+    do {
+      deleted = try store.isDeleted(event)
+    } catch {
+      throw .storageFailed(error)
+    }
+    if deleted { throw .deletedByAuthor }
+  }
+
+  /// Unix milliseconds → whole Unix seconds (rounded down).
+  static func seconds(_ millis: Int64) -> Int64 {
+    millis >= 0 ? millis / 1000 : (millis - 999) / 1000
   }
 
   static func acceptance(_ event: NostrEvent, _ outcome: StoreOutcome, now: Int64) -> Acceptance {

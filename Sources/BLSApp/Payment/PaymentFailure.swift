@@ -17,6 +17,16 @@ public enum PaymentFailure: Error, Sendable, Equatable {
   case invalidTOON(String)
   /// Step 4: the id is not the NIP-01 hash or the BIP-340 signature does not verify.
   case invalidSignature
+  /// Step 4a (**beyond**, opt-in): `created_at` is further from now than
+  /// `BLS_MAX_FUTURE_SECONDS` (`inFuture`) or `BLS_MAX_PAST_SECONDS` allow.
+  case createdAtOutOfWindow(createdAt: Int64, limitSeconds: Int64, inFuture: Bool)
+  /// Step 4a: the first NIP-40 `expiration` tag holds no Unix time in decimal digits.
+  case invalidExpiration
+  /// Step 4a: the event's NIP-40 `expiration` is at or before now (Unix seconds).
+  case eventExpired(expiration: Int64, now: Int64)
+  /// Step 4a: the event's author deleted it (NIP-09): its id, or its address up to its
+  /// `created_at`, is named by a stored kind-5 event of the same pubkey.
+  case deletedByAuthor
   /// Step 7: `amount` is not a uint64 in decimal digits; the detail says why when the
   /// reference would have been looser.
   case invalidAmount(detail: String?)
@@ -45,6 +55,10 @@ public enum PaymentFailure: Error, Sendable, Equatable {
     case .eventTooLarge: "event_too_large"
     case .invalidTOON: "invalid_toon"
     case .invalidSignature: "invalid_signature"
+    case .createdAtOutOfWindow: "created_at_out_of_window"
+    case .invalidExpiration: "invalid_expiration"
+    case .eventExpired: "event_expired"
+    case .deletedByAuthor: "deleted_by_author"
     case .invalidAmount: "invalid_amount"
     case .insufficientAmount: "insufficient_amount"
     case .storageFailed: "storage_failed"
@@ -67,6 +81,15 @@ public enum PaymentFailure: Error, Sendable, Equatable {
       "Invalid TOON data: event is \(bytes) bytes, more than the limit of \(limit) (BLS_MAX_EVENT_BYTES)"
     case .invalidTOON(let detail): "Invalid TOON data: \(detail)"
     case .invalidSignature: "Invalid event signature"
+    case .createdAtOutOfWindow(let createdAt, let limit, true):
+      "Invalid event created_at: \(createdAt) is more than \(limit) seconds in the future (BLS_MAX_FUTURE_SECONDS)"
+    case .createdAtOutOfWindow(let createdAt, let limit, false):
+      "Invalid event created_at: \(createdAt) is more than \(limit) seconds in the past (BLS_MAX_PAST_SECONDS)"
+    case .invalidExpiration:
+      "Invalid event expiration (NIP-40): the first expiration tag must hold Unix seconds in decimal digits"
+    case .eventExpired(let expiration, let now):
+      "Event expired (NIP-40): its expiration \(expiration) is at or before now (\(now)); not stored, not charged"
+    case .deletedByAuthor: "Event deleted by its author (NIP-09); not stored, not charged"
     case .invalidAmount(let detail?): "Invalid amount format: \(detail)"
     case .invalidAmount(nil): "Invalid amount format"
     case .insufficientAmount: "Insufficient payment amount"

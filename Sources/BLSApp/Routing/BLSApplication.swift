@@ -45,7 +45,7 @@ public final class BLSApplication: Sendable {
     metrics = Self.registry(requestMetrics)
     let decider = PaymentDecider(
       pricing: configuration.pricing, maxEventBytes: configuration.maxEventBytes,
-      maxTags: configuration.maxTags, store: store)
+      maxTags: configuration.maxTags, store: store, createdAtWindow: configuration.createdAtWindow, clock: clock)
     self.payment = PaymentHandler(
       decider: decider, timeoutMillis: configuration.requestTimeoutMillis, clock: clock,
       metrics: requestMetrics)

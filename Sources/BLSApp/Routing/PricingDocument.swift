@@ -5,14 +5,14 @@ import JSON
 ///
 /// `{"basePricePerByte":"10","kindOverrides":{"30023":"100"},"spspKind":23194,
 /// "spspPriceCap":null,"maxEventBytes":65536,"ownerEventsFree":false,"note":"…"}` — prices
-/// as decimal strings (they may exceed 2^53), kinds in ascending order. Nothing secret: not
-/// even the owner's public key, only whether owner events are free.
+/// as decimal strings (they may exceed 2^53). `kindOverrides` holds kinds and kind ranges as
+/// `BLS_KIND_OVERRIDES` gives them (`"5000-5999"`), by their first kind, a kind before a range
+/// starting at it. Nothing secret: not even the owner's public key, only whether owner events
+/// are free.
 enum PricingDocument {
   static func body(_ configuration: BLSConfiguration) -> [UInt8] {
     let pricing = configuration.pricing
-    let overrides = pricing.kindOverrides.sorted { $0.key < $1.key }.map {
-      (key: String($0.key), value: JSONValue.string(String($0.value)))
-    }
+    let overrides = pricing.overrideEntries.map { (key: $0.key, value: JSONValue.string(String($0.pricePerByte))) }
     let document: JSONValue = [
       "basePricePerByte": .string(String(pricing.basePricePerByte)),
       "kindOverrides": .object(JSONObject(overrides)),
@@ -21,7 +21,7 @@ enum PricingDocument {
       "maxEventBytes": .number(JSONNumber(Int64(configuration.maxEventBytes))),
       "ownerEventsFree": .bool(pricing.ownerPubkey != nil),
       "note": .string(
-        "price = bytes × price per byte of the event's kind (its override, else basePricePerByte); bytes = the decoded data (TOON); kind spspKind costs at most spspPriceCap; events over maxEventBytes are refused"
+        "price = bytes × price per byte of the event's kind (its own override, else its range's, else basePricePerByte); bytes = the decoded data (TOON); kind spspKind costs at most spspPriceCap; events over maxEventBytes are refused"
       ),
     ]
     return document.serializedBytes

@@ -7,7 +7,7 @@ import Nostr
 /// as the `user_version` bump, so a file is always at exactly one version.
 enum Schema {
   /// The version this release writes.
-  static let currentVersion: Int64 = 3
+  static let currentVersion: Int64 = 4
 
   /// The reference's `events` table, column for column, so its tools can read our file.
   /// Times are Unix seconds; `tags` is the JSON text of the tag array.
@@ -30,7 +30,7 @@ enum Schema {
   ]
 
   /// Forward migrations; `migrations[n]` takes a file from version `n` to `n + 1`.
-  static let migrations: [String] = [version1, version2, version3]
+  static let migrations: [String] = [version1, version2, version3, lifecycle]
 
   /// Version 1: indexes for NIP-01 filters, an exact tag index, and one row per replaceable or
   /// addressable address.

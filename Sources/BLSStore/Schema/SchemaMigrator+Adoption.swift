@@ -7,7 +7,7 @@ extension SchemaMigrator {
   /// 90 MB; 64 MiB: 18 s and 160 MB; 256 MiB with sorts in memory: 19 s and 710 MB).
   static let adoptionCacheKiB = 65_536
 
-  /// Takes a reference file (version 0 with an `events` table) to ``Schema/currentVersion`` in
+  /// Takes a reference file (version 0 with an `events` table) to ``Schema/adoptedVersion`` in
   /// one transaction, by ``Schema/adoptionSteps``, reporting to `progress`.
   ///
   /// The file is switched from WAL to a rollback journal for the transaction when no other
@@ -51,7 +51,7 @@ extension SchemaMigrator {
         if step.countsRows { monitor.endStep() }
         if step.deletesRows { monitor.setTotal(try db.integer("SELECT count(*) FROM events") ?? 0) }
       }
-      try db.execute("PRAGMA user_version = \(Schema.currentVersion)")
+      try db.execute("PRAGMA user_version = \(Schema.adoptedVersion)")
       try db.execute("COMMIT")
     } catch {
       if !db.isAutocommit { try? db.execute("ROLLBACK") }

@@ -43,7 +43,7 @@ enum SchemaMigrator {
       var version = start
       if adopted && !stepwise {
         try adopt(db, progress: progress)
-        version = Schema.currentVersion
+        version = Schema.adoptedVersion
       }
       while version < Schema.currentVersion {
         try db.execute("BEGIN IMMEDIATE")
@@ -93,6 +93,7 @@ enum SchemaMigrator {
       try db.execute(Schema.reconcileAddressesSQL)
       let superseded = try db.integer("SELECT count(*) FROM temp.bls_addressed WHERE rank > 1") ?? 0
       try db.execute("DROP TABLE temp.bls_addressed")
+      try db.execute(Schema.lifecycleReindexSQL)
       try db.execute(Schema.reindexSQL)
       try db.execute("COMMIT")
       monitor?.finish()

@@ -107,10 +107,14 @@ final class EventWriter {
 
   /// NIP-01 storage of one event inside the open transaction.
   private func store(_ event: NostrEvent, receivedAt: Int64) throws(SQLiteError) -> StoreOutcome {
+    // NIP-09: an event its author deleted is accepted and not stored (EventWriter+Lifecycle).
+    if try isDeleted(event) { return .superseded }
     guard let key = event.replacementKey else {
       if try exists(id: event.id) { return .duplicate }
       try insert(event, receivedAt: receivedAt, orIgnore: true)
-      return db.changes == 0 ? .duplicate : .stored
+      if db.changes == 0 { return .duplicate }
+      if event.isDeletion { try applyDeletion(event) }
+      return .stored
     }
     let d = key.dTag == nil ? "" : Schema.addressD(of: event)
     if try exists(id: event.id) { return .duplicate }
@@ -152,6 +156,7 @@ final class EventWriter {
       .text(EventRow.tagsJSON(event.tags)), .integer(event.createdAt), .text(event.sig),
       .integer(receivedAt),
     ])
+    if db.changes > 0 { try recordExpiration(event) }
   }
 
   private func exists(id: String) throws(SQLiteError) -> Bool {

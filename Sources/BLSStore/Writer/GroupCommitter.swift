@@ -9,6 +9,11 @@ import Threads
 /// every event waiting at that moment, commits them in one transaction (one fsync), and runs
 /// their completions. While it commits, the next batch gathers — so the fsync rate, not the
 /// event rate, bounds the writer.
+///
+/// Between batches the same thread runs the NIP-40 expiration sweep (issue 14): one pass every
+/// `sweepIntervalSeconds`, each at most ``Schema/expirationSweepLimit`` events in a transaction
+/// of its own; after a full pass the next follows the next batch, so a backlog never holds up
+/// accepts for more than one pass.
 final class GroupCommitter: @unchecked Sendable {
   /// A caller's event and what to run once its transaction is durable (or failed).
   private struct Ticket {
@@ -21,6 +26,9 @@ final class GroupCommitter: @unchecked Sendable {
     var queue: [Ticket] = []
     var closing = false
     var stats = BatchStatistics()
+    /// Callers of ``sweepNow(completion:)`` waiting for a full sweep.
+    var sweepRequests: [@Sendable (Result<Int, EventStoreError>) -> Void] = []
+    var sweeps = SweepStatistics()
   }
 
   private let state = Locked(State())
@@ -35,11 +43,20 @@ final class GroupCommitter: @unchecked Sendable {
   let commitDurations = Histogram.seconds()
   /// Events per committed transaction.
   let batchSizes = Histogram(bounds: [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024])
+  /// Milliseconds between two passes of the NIP-40 expiration sweep.
+  private let sweepInterval: Int64
+  /// Unix seconds: the time the sweep compares expirations with.
+  private let clock: @Sendable () -> Int64
 
-  init(writer: EventWriter, maxBatch: Int, connectionGuard: Locked<Void>?) {
+  init(
+    writer: EventWriter, maxBatch: Int, connectionGuard: Locked<Void>?, sweepIntervalSeconds: Int = 60,
+    clock: @escaping @Sendable () -> Int64 = { Int64(time(nil)) }
+  ) {
     self.writer = writer
     self.maxBatch = max(1, maxBatch)
     self.connectionGuard = connectionGuard
+    self.sweepInterval = Int64(max(1, sweepIntervalSeconds)) * 1000
+    self.clock = clock
     let started = PosixThread.essential { [unowned self] in self.run() }
     thread.withLock { $0 = started }
   }
@@ -67,6 +84,20 @@ final class GroupCommitter: @unchecked Sendable {
   /// Events queued and not yet taken into a batch.
   var queueDepth: Int { state.withLock { $0.queue.count } }
 
+  var sweepStatistics: SweepStatistics { state.withLock { $0.sweeps } }
+
+  /// Asks the writer for a full expiration sweep now, between batches: pass after pass until
+  /// nothing is due. `completion` gets the number of events deleted, on the writer thread (or
+  /// at once, with `closed`, if the store is closed).
+  func sweepNow(completion: @escaping @Sendable (Result<Int, EventStoreError>) -> Void) {
+    let accepted = state.withLock { state -> Bool in
+      guard !state.closing else { return false }
+      state.sweepRequests.append(completion)
+      return true
+    }
+    if accepted { state.wakeWaiters() } else { completion(.failure(Self.closedError)) }
+  }
+
   /// Stops taking events, commits everything already queued, and joins the writer thread.
   func shutdown() {
     state.withLock { $0.closing = true }
@@ -78,45 +109,93 @@ final class GroupCommitter: @unchecked Sendable {
   }
 
   private func run() {
+    var nextSweep = MonotonicClock.milliseconds() + sweepInterval
     while true {
-      let taken = state.wait(until: { !$0.queue.isEmpty || $0.closing }) { state -> [Ticket] in
+      let wait = Int(max(0, nextSweep - MonotonicClock.milliseconds()))
+      let (taken, requests, closing) = state.wait(
+        until: { !$0.queue.isEmpty || $0.closing || !$0.sweepRequests.isEmpty }, timeoutMilliseconds: wait
+      ) { state, _ in
         let take = min(state.queue.count, maxBatch)
-        defer { state.queue.removeFirst(take) }
-        return Array(state.queue.prefix(take))
-      }
-      if taken.isEmpty { return }  // closing, and nothing left to commit
-      // The last moment an event can still be left out: a request abandoned or past its
-      // deadline is answered now, unstored (StoreConditions).
-      let now = StoreConditions.wallClockMillis()
-      var dropped: [(Ticket, EventStoreError)] = []
-      let batch = taken.filter { ticket in
-        guard let violation = ticket.conditions.violation(now: now) else { return true }
-        dropped.append((ticket, violation))
-        return false
-      }
-      for (ticket, violation) in dropped { ticket.completion(.failure(violation)) }
-      if !dropped.isEmpty { state.withLock { $0.stats.droppedBeforeCommit += dropped.count } }
-      if batch.isEmpty { continue }
-
-      let start = MonotonicClock.nanoseconds()
-      let apply = { self.writer.apply(batch.map(\.event), receivedAt: Int64(time(nil))) }
-      let outcome = connectionGuard?.withLock { _ in apply() } ?? apply()
-      let elapsed = MonotonicClock.nanoseconds() &- start
-
-      state.withLock { state in
-        if outcome.committed {
-          state.stats.recordCommit(size: batch.count, nanoseconds: elapsed)
-          state.stats.recordOutcomes(outcome.results)
-        } else {
-          state.stats.failedBatches += 1
+        defer {
+          state.queue.removeFirst(take)
+          state.sweepRequests = []
         }
+        return (Array(state.queue.prefix(take)), state.sweepRequests, state.closing)
       }
+      if !taken.isEmpty { commit(taken) }
+      if !requests.isEmpty {
+        let result = sweepAll()
+        for request in requests { request(result) }
+      } else if MonotonicClock.milliseconds() >= nextSweep {
+        // One bounded pass; a full one means a backlog, worked off on the next turns, each
+        // after the batch that gathered meanwhile.
+        let full = (try? sweepPass().get()) == Schema.expirationSweepLimit
+        nextSweep = MonotonicClock.milliseconds() + (full ? 0 : sweepInterval)
+      }
+      if closing && taken.isEmpty { return }  // closing, and nothing left to commit
+    }
+  }
+
+  /// Commits one batch and answers its callers.
+  private func commit(_ taken: [Ticket]) {
+    // The last moment an event can still be left out: a request abandoned or past its
+    // deadline is answered now, unstored (StoreConditions).
+    let now = StoreConditions.wallClockMillis()
+    var dropped: [(Ticket, EventStoreError)] = []
+    let batch = taken.filter { ticket in
+      guard let violation = ticket.conditions.violation(now: now) else { return true }
+      dropped.append((ticket, violation))
+      return false
+    }
+    for (ticket, violation) in dropped { ticket.completion(.failure(violation)) }
+    if !dropped.isEmpty { state.withLock { $0.stats.droppedBeforeCommit += dropped.count } }
+    if batch.isEmpty { return }
+
+    let start = MonotonicClock.nanoseconds()
+    let apply = { self.writer.apply(batch.map(\.event), receivedAt: Int64(time(nil))) }
+    let outcome = connectionGuard?.withLock { _ in apply() } ?? apply()
+    let elapsed = MonotonicClock.nanoseconds() &- start
+
+    state.withLock { state in
       if outcome.committed {
-        commitDurations.observe(elapsed)
-        batchSizes.observe(UInt64(batch.count))
+        state.stats.recordCommit(size: batch.count, nanoseconds: elapsed)
+        state.stats.recordOutcomes(outcome.results)
+      } else {
+        state.stats.failedBatches += 1
       }
-      // Outside the lock: a completion answers its request (a socket write).
-      for (ticket, result) in zip(batch, outcome.results) { ticket.completion(result) }
+    }
+    if outcome.committed {
+      commitDurations.observe(elapsed)
+      batchSizes.observe(UInt64(batch.count))
+    }
+    // Outside the lock: a completion answers its request (a socket write).
+    for (ticket, result) in zip(batch, outcome.results) { ticket.completion(result) }
+  }
+
+  /// One pass of the NIP-40 sweep (``EventWriter/deleteExpired(now:limit:)``), counted.
+  private func sweepPass() -> Result<Int, EventStoreError> {
+    let pass = { self.writer.deleteExpired(now: self.clock(), limit: Schema.expirationSweepLimit) }
+    let result = connectionGuard?.withLock { _ in pass() } ?? pass()
+    state.withLock { state in
+      state.sweeps.passes += 1
+      switch result {
+      case .success(let deleted): state.sweeps.deleted += deleted
+      case .failure: state.sweeps.failures += 1
+      }
+    }
+    return result
+  }
+
+  /// Passes until one finds less than a full chunk due; the total deleted.
+  private func sweepAll() -> Result<Int, EventStoreError> {
+    var total = 0
+    while true {
+      switch sweepPass() {
+      case .failure(let error): return .failure(error)
+      case .success(let deleted):
+        total += deleted
+        if deleted < Schema.expirationSweepLimit { return .success(total) }
+      }
     }
   }
 }

@@ -40,12 +40,13 @@ struct ServerBootstrap {
     let configuration = loadConfiguration(environment)
     let store: SQLiteEventStore
     do {
+      let options = SQLiteEventStore.Options(expirationSweepSeconds: configuration.expirationSweepSeconds)
       switch configuration.storage {
-      case .memory: store = try SQLiteEventStore(dataDirectory: SQLiteEventStore.memoryDirectory)
+      case .memory: store = try SQLiteEventStore(dataDirectory: SQLiteEventStore.memoryDirectory, options: options)
       case .directory(let path):
         // A long migration at open (adopting a reference file) logs its progress and, under
         // `run`, keeps the supervisor's start-up timeout from firing (MigrationLog).
-        var options = SQLiteEventStore.Options()
+        var options = options
         options.migrationProgress = MigrationLog.handler()
         store = try SQLiteEventStore(dataDirectory: path, options: options)
       }
