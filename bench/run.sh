@@ -167,7 +167,9 @@ for line in sys.stdin:
 ' >"$work/reject-sig.jsonl"
 fi
 
-"$bls" run --runtime-dir "$work/rt" --no-access-log --print-nginx-config >"$work/nginx-fcgi.conf"
+# Started as root, bls-fcgi run gives nginx's workers an unprivileged user; the bench's own
+# nginx (for the C ceilings, whose sockets are root's) keeps them as this user instead.
+"$bls" run --runtime-dir "$work/rt" --no-access-log --print-nginx-config | sed '/^user /d' >"$work/nginx-fcgi.conf"
 if [ "$access_log" = on ]; then
   sed -i "s|access_log off;|access_log $work/access.log bls;|" "$work/nginx-fcgi.conf"
 fi
@@ -335,7 +337,7 @@ fi
 
 # --- (c) the real stack --------------------------------------------------------------------
 start_bls() {
-  local args=(run --runtime-dir "$work/rt")
+  local args=(run)  # its own private runtime directory, reachable by nginx's workers
   [ "$access_log" = on ] || args+=(--no-access-log)
   [ -n "$workers" ] && args+=(--workers "$workers")
   start_bg bls "$bls" "${args[@]}"

@@ -77,6 +77,13 @@ struct ProcessSafetyTests {
     let link = directory.appendingPathComponent("link").path
     try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: open)
     var cases = [(open, "writable by group or others"), (link, "symbolic link")]
+    if geteuid() == 0, getpwnam("nobody") != nil {
+      // Inside a private (0700) parent, nginx's workers (nobody) could never reach the socket.
+      let parent = directory.appendingPathComponent("private").path
+      try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: false)
+      chmod(parent, 0o700)
+      cases.append((parent + "/rt", "cannot pass through"))
+    }
     if geteuid() == 0, let nobody = getpwnam("nobody") {
       let theirs = directory.appendingPathComponent("theirs").path
       try FileManager.default.createDirectory(atPath: theirs, withIntermediateDirectories: false)

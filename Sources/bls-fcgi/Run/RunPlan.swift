@@ -18,7 +18,7 @@ struct RunPlan {
   let port: Int
 
   /// The user nginx's workers run as when `run` starts as root, and its group.
-  let nginxUser: (name: String, group: String, gid: gid_t)?
+  let nginxUser: (name: String, uid: uid_t, group: String, gid: gid_t)?
 
   /// - Parameter runtimeDirectory: where the socket and files go (see ``RuntimeDirectory``).
   init(command: RunCommand, configuration: BLSConfiguration, runtimeDirectory: String) throws(SupervisorError) {
@@ -75,7 +75,10 @@ struct RunPlan {
     if FastCGIListener.isAccepting(unixPath: socketPath) {
       throw SupervisorError("another responder is already listening on \(socketPath); is the stack already running?")
     }
-    if let nginxUser { try directory.admit(group: nginxUser.gid) }
+    if let nginxUser {
+      try directory.checkReachable(byUser: nginxUser.name, uid: nginxUser.uid, gid: nginxUser.gid)
+      try directory.admit(group: nginxUser.gid)
+    }
     try directory.write("nginx.conf", Array(nginxConfig.utf8))
   }
 
@@ -120,7 +123,9 @@ struct RunPlan {
 
   /// Started as root, nginx's workers run as `BLS_NGINX_USER` (default `nobody`) with that
   /// user's primary group — never as root.
-  static func nginxUser(_ requested: String?) throws(SupervisorError) -> (name: String, group: String, gid: gid_t) {
+  static func nginxUser(_ requested: String?) throws(SupervisorError) -> (
+    name: String, uid: uid_t, group: String, gid: gid_t
+  ) {
     let name = requested.flatMap { $0.isEmpty ? nil : $0 } ?? "nobody"
     guard let user = getpwnam(name) else {
       throw SupervisorError(
@@ -131,7 +136,7 @@ struct RunPlan {
     }
     let gid = user.pointee.pw_gid
     let group = getgrgid(gid).map { String(cString: $0.pointee.gr_name) } ?? String(gid)
-    return (name, group, gid)
+    return (name, user.pointee.pw_uid, group, gid)
   }
 
   static func trimmedSlash(_ path: String) -> String {

@@ -61,6 +61,28 @@ struct RuntimeDirectory {
     }
   }
 
+  /// Started as root, nginx's workers (`user`) must be able to pass through every directory
+  /// above this one to reach the socket; refuses with the one line that says which does not
+  /// let them (a private parent such as a 0700 home or work directory).
+  func checkReachable(byUser user: String, uid: uid_t, gid: gid_t) throws(SupervisorError) {
+    var ancestor = path
+    while let slash = ancestor.utf8.lastIndex(of: UInt8(ascii: "/")) {
+      ancestor = slash == ancestor.utf8.startIndex ? "/" : String(ancestor[..<slash])
+      var info = stat()
+      guard stat(ancestor, &info) == 0 else { break }
+      let mode = info.st_mode
+      let passes =
+        (info.st_uid == uid && mode & S_IXUSR != 0) || (info.st_gid == gid && mode & S_IXGRP != 0)
+        || mode & S_IXOTH != 0
+      guard passes else {
+        throw SupervisorError(
+          "BLS_RUNTIME_DIR: nginx's workers run as \(user) and cannot pass through \(ancestor) (mode \(String(mode & 0o7777, radix: 8))) to reach the socket in \(path); choose a directory under /tmp, or leave BLS_RUNTIME_DIR unset"
+        )
+      }
+      if ancestor == "/" { break }
+    }
+  }
+
   /// Writes `bytes` as a new file `name` inside (mode 0600), never through a symlink and
   /// never into a file someone else made: any old one is removed first and the new one is
   /// created exclusively (`O_CREAT | O_EXCL | O_NOFOLLOW`).
