@@ -35,6 +35,9 @@ let package = Package(
     .systemLibrary(
       name: "CSQLite", pkgConfig: "sqlite3",
       providers: [.apt(["libsqlite3-dev"])]),
+    .systemLibrary(
+      name: "CPostgres", pkgConfig: "libpq",
+      providers: [.apt(["libpq-dev"])]),
     // Linux calls Swift cannot make directly (epoll's packed struct, fork/exec): C inlines.
     .systemLibrary(name: "CLinux"),
 
@@ -63,6 +66,8 @@ let package = Package(
 
     // Adapters.
     .target(name: "BLSStore", dependencies: ["Nostr", "JSON", "CSQLite", "Threads", "ProcessSupport"]),
+    // PostgreSQL for several nodes sharing one database (DATABASE_URL), through libpq.
+    .target(name: "BLSPostgres", dependencies: ["Nostr", "JSON", "CPostgres", "Threads", "ProcessSupport"]),
     .target(
       name: "BLSFastCGI", dependencies: ["HTTPCore", "FastCGIWire", "CLinux", "Threads", "ProcessSupport"]),
     .executableTarget(
@@ -104,6 +109,8 @@ let package = Package(
       ]),
     .testTarget(
       name: "BLSStoreTests", dependencies: ["BLSTestSupport", "BLSStore", "Nostr", "JSON", "Threads"]),
+    .testTarget(
+      name: "BLSPostgresTests", dependencies: ["BLSTestSupport", "BLSPostgres", "Nostr", "JSON", "Threads"]),
     .testTarget(name: "HTTPCoreTests", dependencies: ["HTTPCore"]),
     .testTarget(name: "ThreadsTests", dependencies: ["Threads"]),
     .testTarget(name: "ProcessSupportTests", dependencies: ["ProcessSupport"]),

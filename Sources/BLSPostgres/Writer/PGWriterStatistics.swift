@@ -1,0 +1,20 @@
+/// What the PostgreSQL writer has done since the store opened.
+public struct PGWriterStatistics: Sendable, Equatable {
+  /// Transactions committed.
+  public var commits = 0
+  /// Events whose transaction committed (stored, duplicate, superseded or refused alone).
+  public var events = 0
+  /// Batches whose transaction failed (connection lost, server error); their callers got an
+  /// error.
+  public var failedBatches = 0
+  /// Events failed without a try because the database was unreachable.
+  public var failedWhileUnavailable = 0
+  /// Events dropped unstored when their batch formed (``Nostr/StoreConditions``).
+  public var droppedBeforeCommit = 0
+  /// Connections the writer opened again after losing one.
+  public var reconnects = 0
+  /// Events in the largest committed batch.
+  public var maxBatch = 0
+
+  public init() {}
+}
