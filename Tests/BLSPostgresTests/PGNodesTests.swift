@@ -39,10 +39,10 @@ struct PGNodesTests {
         let kind = address % 2 == 0 ? 10002 : 30023
         let tags = kind == 30023 ? [["d", "article-\(address)"]] : []
         let pubkey = Events.hex()
-      // An older holder, committed before the race: both nodes find it and compete to replace it.
-      let initial = Events.make(pubkey: pubkey, createdAt: 0, kind: kind, tags: tags)
-      byAddress["\(address)", default: []].append(initial)
-      #expect(try first.store(initial) == .stored)
+        // An older holder, committed before the race: both nodes find it and compete to replace it.
+        let initial = Events.make(pubkey: pubkey, createdAt: 0, kind: kind, tags: tags)
+        byAddress["\(address)", default: []].append(initial)
+        #expect(try first.store(initial) == .stored)
         // Ten competitors per address, several sharing created_at (the lowest id must win).
         for _ in 0..<10 {
           let event = Events.make(
