@@ -73,7 +73,8 @@ let package = Package(
     .executableTarget(
       name: "bls-fcgi",
       dependencies: [
-        "BLSApp", "BLSStore", "BLSFastCGI", "HTTPCore", "TOON", "Nostr", "JSON", "Threads", "ProcessSupport",
+        "BLSApp", "BLSStore", "BLSPostgres", "BLSFastCGI", "HTTPCore", "TOON", "Nostr", "JSON", "Threads",
+        "ProcessSupport",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "ExtrasBase64", package: "swift-extras-base64"),
       ],

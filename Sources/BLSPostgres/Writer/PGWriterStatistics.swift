@@ -18,3 +18,12 @@ public struct PGWriterStatistics: Sendable, Equatable {
 
   public init() {}
 }
+
+extension PGWriterStatistics: CustomStringConvertible {
+  /// One log line.
+  public var description: String {
+    let mean = commits == 0 ? 0 : Double(events) / Double(commits)
+    return
+      "\(commits) commits, \(events) events (mean \(mean) per commit, max \(maxBatch)), \(failedBatches) failed batches, \(failedWhileUnavailable) failed while unreachable, \(reconnects) reconnects, \(droppedBeforeCommit) dropped before commit"
+  }
+}

@@ -1,5 +1,6 @@
 import BLSApp
 import BLSFastCGI
+import BLSPostgres
 import BLSStore
 import Glibc
 import Nostr
@@ -10,7 +11,7 @@ import ProcessSupport
 /// anything is served.
 struct ServerBootstrap {
   let configuration: BLSConfiguration
-  let store: SQLiteEventStore
+  let store: OpenedStore
   let application: BLSApplication
 
   /// Reads and validates the environment only (no store); exits 1 with the one-line error.
@@ -22,15 +23,34 @@ struct ServerBootstrap {
     }
   }
 
-  /// Reads the configuration and opens the store (fails closed on an unusable `DATA_DIR`),
-  /// logging the effective configuration and the storage in use.
+  /// Reads the configuration and opens the store (fails closed on an unusable `DATA_DIR` or
+  /// `DATABASE_URL`), logging the effective configuration and the storage in use.
   static func start(_ environment: Environment = .process) -> ServerBootstrap {
     let configuration = loadConfiguration(environment)
+    let store: OpenedStore
+    switch configuration.storage {
+    case .postgres(let url):
+      Log.info("DATABASE_URL is set: events go to PostgreSQL; DATA_DIR is not used")
+      do {
+        store = .postgres(try PostgresEventStore(url: url))
+      } catch {
+        StandardIO.fail(error.description)
+      }
+    case .memory, .directory:
+      store = .sqlite(openSQLite(configuration.storage))
+    }
+    Log.info("configuration: \(configuration.summary)")
+    return ServerBootstrap(
+      configuration: configuration, store: store,
+      application: BLSApplication(configuration: configuration, store: store.eventStore))
+  }
+
+  private static func openSQLite(_ location: StorageLocation) -> SQLiteEventStore {
     let store: SQLiteEventStore
     do {
-      switch configuration.storage {
-      case .memory: store = try SQLiteEventStore(dataDirectory: SQLiteEventStore.memoryDirectory)
+      switch location {
       case .directory(let path): store = try SQLiteEventStore(dataDirectory: path)
+      case .memory, .postgres: store = try SQLiteEventStore(dataDirectory: SQLiteEventStore.memoryDirectory)
       }
     } catch {
       StandardIO.fail(error.description)
@@ -42,9 +62,6 @@ struct ServerBootstrap {
         "indexed \(store.reindexedEvents) events another program added to events.db; \(store.supersededAtOpen) replaceable ones deleted as superseded by a newer one (NIP-01)"
       )
     }
-    Log.info("configuration: \(configuration.summary)")
-    return ServerBootstrap(
-      configuration: configuration, store: store,
-      application: BLSApplication(configuration: configuration, store: store))
+    return store
   }
 }
