@@ -43,6 +43,14 @@ final class TestCluster: @unchecked Sendable {
   }
 
   private static func start() -> TestCluster? {
+    guard let cluster = startPrivate() else { return nil }
+    atexit { TestCluster.shared?.destroy() }
+    return cluster
+  }
+
+  /// A cluster of the caller's own (to stop and start without disturbing other tests);
+  /// the caller calls ``destroy()``.
+  static func startPrivate() -> TestCluster? {
     guard let binaries = findBinaries() else { return nil }
     let directory = FileManager.default.temporaryDirectory.path + "/bls-pg-\(UUID().uuidString.prefix(8))"
     try! FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -55,7 +63,6 @@ final class TestCluster: @unchecked Sendable {
       "\(binaries)/initdb", "-D", "\(directory)/data", "-E", "UTF8", "--locale=C", "-A", "trust", "-U", "bls",
     ])
     cluster.startServer()
-    atexit { TestCluster.shared?.destroy() }
     return cluster
   }
 
@@ -86,6 +93,7 @@ final class TestCluster: @unchecked Sendable {
 
   /// A new, empty database; returns its URL.
   func createDatabase() -> String {
+    // (Each cluster counts on its own; the process id keeps names apart across runs.)
     let n = counter.withLock { n -> Int in
       n += 1
       return n

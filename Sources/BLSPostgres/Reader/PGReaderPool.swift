@@ -14,22 +14,32 @@ final class PGReaderPool: Sendable {
     self.connect = connect
   }
 
-  /// Runs `body` on a connection of its own.
+  /// Runs `body` on a connection of its own. A kept connection found dead (the server
+  /// restarted while it sat idle) is dropped and the read runs once more on a new one.
   func withConnection<T>(_ body: (PGConnection) throws(PGError) -> T) throws(EventStoreError) -> T {
     let taken = idle.withLock { idle -> (PGConnection?, Bool) in
       guard idle != nil else { return (nil, true) }
       return (idle!.popLast(), false)
     }
     if taken.1 { throw PGGroupCommitter.closedError }
-    let connection: PGConnection
-    if let idle = taken.0 {
-      connection = idle
-    } else {
+    if let kept = taken.0 {
       do throws(PGError) {
-        connection = try connect()
+        let value = try body(kept)
+        giveBack(kept)
+        return value
       } catch {
-        throw EventStoreError(error)
+        guard !kept.isHealthy else {
+          giveBack(kept)
+          throw EventStoreError(error)
+        }
+        kept.close()
       }
+    }
+    let connection: PGConnection
+    do throws(PGError) {
+      connection = try connect()
+    } catch {
+      throw EventStoreError(error)
     }
     do {
       let value = try body(connection)
