@@ -23,11 +23,18 @@ public final class PostgresEventStore: EventStore, @unchecked Sendable {
     public var maxIdleReaders: Int
     /// `application_name` of the store's connections (seen in `pg_stat_activity`).
     public var applicationName: String
+    /// How often the server is pinged while the writer may be idle (``isAvailable``); `0`
+    /// turns the probe off.
+    public var probeIntervalMilliseconds: Int
 
-    public init(maxBatchSize: Int = 1024, maxIdleReaders: Int = 4, applicationName: String = "bls") {
+    public init(
+      maxBatchSize: Int = 1024, maxIdleReaders: Int = 4, applicationName: String = "bls",
+      probeIntervalMilliseconds: Int = 1000
+    ) {
       self.maxBatchSize = maxBatchSize
       self.maxIdleReaders = maxIdleReaders
       self.applicationName = applicationName
+      self.probeIntervalMilliseconds = probeIntervalMilliseconds
     }
   }
 
@@ -38,6 +45,7 @@ public final class PostgresEventStore: EventStore, @unchecked Sendable {
 
   private let committer: PGGroupCommitter
   private let readers: PGReaderPool
+  private let probe: PGProbe?
   private let closed = Mutex(false)
 
   /// Connects to `url` (a libpq URI, `postgres://` or `postgresql://`, any libpq parameter
@@ -77,6 +85,9 @@ public final class PostgresEventStore: EventStore, @unchecked Sendable {
     }
     committer = PGGroupCommitter(connection: writer, maxBatch: options.maxBatchSize, connect: connect)
     readers = PGReaderPool(maxIdle: options.maxIdleReaders, connect: connect)
+    probe =
+      options.probeIntervalMilliseconds > 0
+      ? PGProbe(url: url, intervalMilliseconds: options.probeIntervalMilliseconds) : nil
   }
 
   deinit { close() }
@@ -145,8 +156,9 @@ public final class PostgresEventStore: EventStore, @unchecked Sendable {
     return try read(query.sql, query.arguments, prepared: false)
   }
 
-  /// `false` while the writer has no connection to the database (it is reconnecting).
-  public var isAvailable: Bool { committer.isAvailable }
+  /// `false` while the writer has no connection to the database (it is reconnecting), or the
+  /// probe's last ping found no server (``Options/probeIntervalMilliseconds``).
+  public var isAvailable: Bool { committer.isAvailable && probe?.reachable != false }
 
   // MARK: Operations
 
@@ -164,6 +176,7 @@ public final class PostgresEventStore: EventStore, @unchecked Sendable {
       return !closed
     }
     guard first else { return }
+    probe?.shutdown()
     committer.shutdown()
     readers.close()
   }

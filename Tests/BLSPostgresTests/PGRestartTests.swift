@@ -56,4 +56,23 @@ struct PGRestartTests {
     let stored = Set(try store.query([NostrFilter(ids: ids)]).map(\.id))
     #expect(stored == Set(ids), "an acknowledged event is missing")
   }
+
+  @Test("an idle node notices the database going away and coming back (the probe), without a payment")
+  func idleProbe() throws {
+    let cluster = try #require(TestCluster.startPrivate())
+    defer { cluster.destroy() }
+    let store = try PostgresEventStore(
+      url: cluster.createDatabase(), options: .init(probeIntervalMilliseconds: 100))
+    defer { store.close() }
+    func waitFor(_ condition: () -> Bool) -> Bool {
+      for _ in 0..<4000 where !condition() { usleep(5000) }
+      return condition()
+    }
+    #expect(store.isAvailable)
+    cluster.stopServer()
+    #expect(waitFor { !store.isAvailable }, "an idle store never noticed the server was gone")
+    cluster.startServer()
+    #expect(waitFor { store.isAvailable }, "the store never saw the server back")
+    #expect(try store.store(Events.make()) == .stored)
+  }
 }

@@ -25,14 +25,25 @@ final class PGConnection: @unchecked Sendable {
     ("keepalives_count", "3"),
   ]
 
+  /// libpq keywords and values for `url`: ``defaults``, then the URL, then UTF-8.
+  static func parameters(url: String, applicationName: String) -> [(String, String)] {
+    defaults + [("application_name", applicationName), ("dbname", url), ("client_encoding", "UTF8")]
+  }
+
+  /// `PQpingParams`: `true` when the server at `url` accepts connections (no session is
+  /// opened, no password sent; at most `timeoutSeconds` to answer).
+  static func ping(url: String, timeoutSeconds: Int) -> Bool {
+    let pairs = parameters(url: url, applicationName: "bls-probe") + [("connect_timeout", String(timeoutSeconds))]
+    return withCStringArray(pairs.map(\.0)) { keywords in
+      withCStringArray(pairs.map(\.1)) { values in PQpingParams(keywords, values, 1) }
+    } == PQPING_OK
+  }
+
   /// Connects to `url` (a libpq connection string or URI) as `applicationName`, and sets the
   /// session up for the store: `synchronous_commit = on` (a COMMIT returns only once its WAL
   /// is flushed; PostgreSQL § 20.5 "Write Ahead Log") and READ COMMITTED transactions.
   static func connect(url: String, applicationName: String) throws(PGError) -> PGConnection {
-    var pairs = defaults
-    pairs.append(("application_name", applicationName))
-    pairs.append(("dbname", url))
-    pairs.append(("client_encoding", "UTF8"))
+    let pairs = parameters(url: url, applicationName: applicationName)
     let handle = withCStringArray(pairs.map(\.0)) { keywords in
       withCStringArray(pairs.map(\.1)) { values in
         PQconnectdbParams(keywords, values, 1)

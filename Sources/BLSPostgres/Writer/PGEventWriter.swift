@@ -27,6 +27,9 @@ final class PGEventWriter {
     var committed: Bool
     /// `true` when the connection is gone and must be replaced.
     var connectionLost: Bool
+    /// `true` when the connection was found lost at BEGIN: nothing of the batch reached the
+    /// server, so it may run again on a new connection.
+    var lostBeforeBegin = false
   }
 
   /// Times a batch is retried after a deadlock or serialization failure.
@@ -66,6 +69,11 @@ final class PGEventWriter {
     case .done(let done):
       for (slot, result) in zip(batch, done) { results[slot.index] = result }
       return BatchResult(results: results.map { $0! }, committed: true, connectionLost: false)
+    case .notStarted(let error):
+      for slot in batch { results[slot.index] = .failure(EventStoreError(error)) }
+      return BatchResult(
+        results: results.map { $0! }, committed: false, connectionLost: error.connectionLost,
+        lostBeforeBegin: error.connectionLost)
     case .failed(let error), .retry(let error):
       for slot in batch { results[slot.index] = .failure(EventStoreError(error)) }
       return BatchResult(results: results.map { $0! }, committed: false, connectionLost: error.connectionLost)
@@ -78,6 +86,8 @@ final class PGEventWriter {
 
   private enum Attempt {
     case done([Result<StoreOutcome, EventStoreError>])
+    /// BEGIN failed: no statement of the batch ran.
+    case notStarted(PGError)
     /// The transaction was rolled back; `error` fails the whole batch.
     case failed(PGError)
     /// A deadlock or serialization failure rolled the transaction back; run it again.
@@ -92,7 +102,7 @@ final class PGEventWriter {
     do {
       try db.run(prepared: "BEGIN ISOLATION LEVEL READ COMMITTED", [])
     } catch {
-      return .failed(error)
+      return .notStarted(error)
     }
     var results: [Result<StoreOutcome, EventStoreError>] = []
     results.reserveCapacity(batch.count)

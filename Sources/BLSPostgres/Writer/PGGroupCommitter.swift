@@ -9,7 +9,9 @@ import Threads
 /// group commit, over a network connection.
 ///
 /// Faults: a batch whose connection is lost fails, every caller getting `unavailable`
-/// (nothing is acknowledged that is not known to be committed). The writer then reconnects,
+/// (nothing is acknowledged that is not known to be committed) — unless the connection is
+/// found dead at the batch's BEGIN, before any of it was sent: then the batch runs once more
+/// on a new connection. The writer then reconnects,
 /// at once and then with a doubling backoff (``Backoff``); while it has no connection, queued
 /// events fail at once with `unavailable` and ``isAvailable`` is `false`.
 final class PGGroupCommitter: @unchecked Sendable {
@@ -136,7 +138,17 @@ final class PGGroupCommitter: @unchecked Sendable {
       if dropped > 0 { state.withLock { $0.stats.droppedBeforeCommit += dropped } }
       if batch.isEmpty { continue }
 
-      let outcome = PGEventWriter.apply(batch.map(\.event), receivedAt: Int64(time(nil)), on: connection!)
+      var outcome = PGEventWriter.apply(batch.map(\.event), receivedAt: Int64(time(nil)), on: connection!)
+      if outcome.lostBeforeBegin {
+        // The connection died while idle (a server restart, an idle timeout): nothing of
+        // this batch reached the server, so it runs once more on a new connection.
+        connection?.close()
+        connection = nil
+        backoff.succeeded()
+        if reconnect() {
+          outcome = PGEventWriter.apply(batch.map(\.event), receivedAt: Int64(time(nil)), on: connection!)
+        }
+      }
       if outcome.connectionLost {
         connection?.close()
         connection = nil
