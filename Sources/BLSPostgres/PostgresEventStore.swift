@@ -1,4 +1,5 @@
 import CPostgres
+import JSON
 import Nostr
 import Synchronization
 
@@ -194,10 +195,17 @@ public final class PostgresEventStore: EventStore, @unchecked Sendable {
   /// An event from a row of ``PGFilterQuery/columns``.
   static func decode(_ row: [String?]) throws(EventStoreError) -> NostrEvent {
     let id = row[0] ?? ""
-    guard row.count == 7, let pubkey = row[1], let createdAt = row[2].flatMap({ Int64($0) }),
-      let kind = row[3].flatMap({ Int($0) }), let tagsText = row[4], let content = row[5], let sig = row[6]
+    guard row.count == 8, let pubkey = row[1], let createdAt = row[2].flatMap({ Int64($0) }),
+      let kind = row[3].flatMap({ Int($0) }), let tagsText = row[4], var content = row[5], let sig = row[6]
     else {
       throw EventStoreError(code: "corrupt", message: "event \(id): a column is NULL or not a number")
+    }
+    if let json = row[7] {
+      // The exact content of an event whose content holds U+0000 (PGSchema).
+      guard let exact = (try? JSONValue.parse(json))?.stringValue else {
+        throw EventStoreError(code: "corrupt", message: "event \(id): content_json is not a JSON string")
+      }
+      content = exact
     }
     return NostrEvent(
       id: id, pubkey: pubkey, createdAt: createdAt, kind: kind, tags: try PGTags.parse(tagsText, id: id),

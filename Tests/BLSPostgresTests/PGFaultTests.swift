@@ -6,7 +6,7 @@ import Threads
 @testable import BLSPostgres
 
 /// Lost connections and refusals at open (issue 15, "Faults"; docs/contract.md § Storage).
-@Suite("PostgreSQL: faults", .enabled(if: TestCluster.binariesPresent, TestCluster.unavailableReason))
+@Suite("PostgreSQL: faults", .enabled(if: TestCluster.binariesPresent, TestCluster.skipReason))
 struct PGFaultTests {
   static func terminate(_ pid: Int32) throws {
     try TestCluster.shared!.admin { db throws(PGError) in

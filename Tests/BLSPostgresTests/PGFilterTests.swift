@@ -4,7 +4,7 @@ import Testing
 @testable import BLSPostgres
 
 /// Tests/BLSStoreTests/FilterTests.swift, against a real PostgreSQL.
-@Suite("PostgreSQL: NIP-01 filters", .enabled(if: TestCluster.binariesPresent, TestCluster.unavailableReason))
+@Suite("PostgreSQL: NIP-01 filters", .enabled(if: TestCluster.binariesPresent, TestCluster.skipReason))
 struct PGFilterTests {
   /// The SQLite suite's corpus, in a fresh database.
   static func corpus() throws -> (PostgresEventStore, [NostrEvent]) {

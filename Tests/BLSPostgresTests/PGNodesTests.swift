@@ -6,7 +6,7 @@ import Threads
 @testable import BLSPostgres
 
 /// Several nodes on one database: what issue 15 promises when two BLS share PostgreSQL.
-@Suite("PostgreSQL: two nodes, one database", .enabled(if: TestCluster.binariesPresent, TestCluster.unavailableReason))
+@Suite("PostgreSQL: two nodes, one database", .enabled(if: TestCluster.binariesPresent, TestCluster.skipReason))
 struct PGNodesTests {
   /// Submits every `(store, event)` at once, without waiting in between; returns the results
   /// in the same order.

@@ -7,7 +7,7 @@ import Threads
 @testable import BLSPostgres
 
 /// The database server restarting under load (issue 15, "Faults"), on a cluster of its own.
-@Suite("PostgreSQL: server restart", .enabled(if: TestCluster.binariesPresent, TestCluster.unavailableReason))
+@Suite("PostgreSQL: server restart", .enabled(if: TestCluster.binariesPresent, TestCluster.skipReason))
 struct PGRestartTests {
   @Test(
     "a restart under load: every acknowledged event is stored, /health-style availability drops and returns, reads and writes recover"

@@ -9,7 +9,7 @@ struct PGFilterQuery: Equatable {
   let arguments: [String]
 
   /// The columns read back, in this order (``PostgresEventStore`` decodes them).
-  static let columns = "id, pubkey, created_at, kind, tags, content, sig"
+  static let columns = "id, pubkey, created_at, kind, tags, content, sig, content_json"
 
   /// `nil` when no event can match (no filters, or every filter has an empty list or
   /// `limit` ≤ 0).

@@ -16,7 +16,9 @@ import Nostr
 /// - U+0000: PostgreSQL's `text` cannot hold it. `tags` is JSON text, where the writer escapes
 ///   it as `\u0000`; an index value or an address `d` is taken up to its first U+0000, as
 ///   SQLite's JSON functions read it (docs/contract.md § Storage), so both backends index the
-///   same rows; an event whose `content` holds U+0000 is refused (``PGEventWriter``).
+///   same rows. A `content` holding U+0000 is stored in `content` with each U+0000 replaced by
+///   U+FFFD (what tools reading the reference's columns see) and, exactly, as a JSON string in
+///   `content_json` (`NULL` for every other event), which is what the store reads back.
 enum PGSchema {
   /// The version this release writes.
   static let currentVersion = 1
@@ -45,7 +47,8 @@ enum PGSchema {
       tags text NOT NULL,
       created_at bigint NOT NULL,
       sig text NOT NULL,
-      received_at bigint NOT NULL
+      received_at bigint NOT NULL,
+      content_json text
     );
     CREATE INDEX events_created_at ON events (created_at DESC, id);
     CREATE INDEX events_pubkey_kind_created ON events (pubkey, kind, created_at DESC);

@@ -143,10 +143,12 @@ final class PGEventWriter {
   }
 
   /// Why PostgreSQL cannot store `event` as given, or `nil`: `text` cannot hold U+0000, and
-  /// `content`, `id`, `pubkey` and `sig` are stored as they are (tags are JSON, where U+0000 is
-  /// escaped). Refused events fail alone with `unsupported_content`, before the transaction.
+  /// `id`, `pubkey` and `sig` are stored as they are (tags are JSON, where U+0000 is escaped,
+  /// and content is stored through ``contentColumns(_:)``). The server's checks make this
+  /// unreachable (they are lowercase hex); a refused event fails alone with
+  /// `unsupported_content`, before the transaction.
   static func refusal(_ event: NostrEvent) -> EventStoreError? {
-    for field in [event.content, event.id, event.pubkey, event.sig] where field.utf8.contains(0) {
+    for field in [event.id, event.pubkey, event.sig] where field.utf8.contains(0) {
       return EventStoreError(
         code: "unsupported_content",
         message:
@@ -170,8 +172,8 @@ final class PGEventWriter {
 
   static let insertEventSQL = """
     WITH e AS (
-      INSERT INTO events (id, pubkey, kind, content, tags, created_at, sig, received_at)
-      VALUES ($1, $2, $3::integer, $4, $5, $6::bigint, $7, $8::bigint)
+      INSERT INTO events (id, pubkey, kind, content, tags, created_at, sig, received_at, content_json)
+      VALUES ($1, $2, $3::integer, $4, $5, $6::bigint, $7, $8::bigint, $11)
       ON CONFLICT (id) DO NOTHING
       RETURNING id, created_at
     ), t AS (
@@ -242,13 +244,24 @@ final class PGEventWriter {
       names.append(row.name)
       values.append(row.value)
     }
+    let content = contentColumns(event.content)
     let rows = try db.run(
       prepared: insertEventSQL,
       [
-        event.id, event.pubkey, String(event.kind), event.content, tagsJSON(event.tags), String(event.createdAt),
-        event.sig, String(receivedAt), PGArray.literal(names), PGArray.literal(values),
+        event.id, event.pubkey, String(event.kind), content.text, tagsJSON(event.tags), String(event.createdAt),
+        event.sig, String(receivedAt), PGArray.literal(names), PGArray.literal(values), content.json,
       ])
     return rows.rows.first?[0] == "1"
+  }
+
+  /// The `content` and `content_json` columns of a content (``PGSchema``): the text itself
+  /// and `NULL`, or, when it holds U+0000, the text with U+FFFD for each U+0000 and the exact
+  /// content as a JSON string.
+  static func contentColumns(_ content: String) -> (text: String, json: String?) {
+    guard content.utf8.contains(0) else { return (content, nil) }
+    var text = ""
+    text.unicodeScalars.append(contentsOf: content.unicodeScalars.map { $0 == "\u{0}" ? "\u{FFFD}" : $0 })
+    return (text, JSONValue.string(content).serialized)
   }
 
   /// The `tags` column: the tag array as compact JSON, as the reference and the SQLite store
