@@ -108,6 +108,21 @@ struct PGFaultTests {
     } throws: { ($0 as? PostgresOpenError)?.code == "permission" }
   }
 
+  @Test("open: a user with data rights only opens a database its owner migrated, and stores")
+  func dataRightsOnly() throws {
+    let (owner, url) = try freshStore()
+    owner.close()
+    let role = "writer\(getpid())"
+    try TestCluster.shared!.admin(url) { db throws(PGError) in
+      try db.execute("DO $$ BEGIN CREATE ROLE \(role) LOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$")
+      try db.execute("GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO \(role)")
+    }
+    let database = String(url.split(separator: "/").last!)
+    let store = try PostgresEventStore(url: "postgresql://\(role)@127.0.0.1:\(TestCluster.shared!.port)/\(database)")
+    defer { store.close() }
+    #expect(try store.store(Events.make(kind: 10002)) == .stored)
+  }
+
   @Test("open: a schema from a newer release is refused, not guessed at")
   func newerSchema() throws {
     let (store, url) = try freshStore()

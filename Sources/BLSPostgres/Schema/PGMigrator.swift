@@ -19,7 +19,10 @@ enum PGMigrator {
     defer { _ = try? connection.query("SELECT pg_advisory_unlock($1)", [String(PGSchema.migrationLockKey)]) }
     let found: Int
     do {
-      try connection.execute(PGSchema.versionTable)
+      // Created only when absent: a user with no CREATE right (a database migrated by its
+      // owner, BLS connecting with data rights only) must still get past this point.
+      let exists = try connection.query("SELECT to_regclass('bls_schema') IS NOT NULL", []).rows.first?.first
+      if exists != "t" { try connection.execute(PGSchema.versionTable) }
       let rows = try connection.query("SELECT coalesce(max(version), 0) FROM bls_schema", [])
       found = Int(rows.rows.first?.first.flatMap { $0 } ?? "0") ?? 0
     } catch {
