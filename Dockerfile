@@ -22,7 +22,7 @@ FROM ${SWIFT_IMAGE} AS build
 # The C libraries' headers and pkg-config files (the package's system library targets).
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-      libsecp256k1-dev libsqlite3-dev libssl-dev pkg-config \
+      libsecp256k1-dev libsqlite3-dev libssl-dev libpq-dev pkg-config \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 # Dependencies first: this layer is reused while only Sources/ changes.
@@ -37,15 +37,19 @@ RUN swift build -c release --static-swift-stdlib --product bls-fcgi \
 
 ###############################################################################
 FROM ${DEBIAN_IMAGE} AS rootfs
-# Runtime packages, nothing else. The binary needs glibc, libsecp256k1, libsqlite3 and
-# libcrypto (it speaks FastCGI itself); nginx needs libcrypt, libpcre2, libssl and zlib; Swift's runtime (linked
+# Runtime packages, nothing else. The binary needs glibc, libsecp256k1, libsqlite3, libcrypto
+# (it speaks FastCGI itself) and libpq (DATABASE_URL) with what libpq links: Kerberos/GSSAPI,
+# LDAP, SASL, GnuTLS and their helpers (~16 MB installed); nginx needs libcrypt, libpcre2, libssl and zlib; Swift's runtime (linked
 # statically) still needs libstdc++ and libgcc_s. base-files gives /etc/os-release, which
 # scanners use to pick the distribution's advisories. Debian's `nginx` package is the binary
 # that `nginx-light` installs (nginx-light only adds the echo module, which BLS does not
 # use). nginx-common is left out: `bls-fcgi run` renders its own complete nginx.conf (the
 # template is compiled into the binary) and points every nginx path into /tmp.
 ARG RUNTIME_PACKAGES="base-files libc6 libgcc-s1 libstdc++6 libssl3 zlib1g libcrypt1 \
-  libpcre2-8-0 libsqlite3-0 libsecp256k1-1 nginx"
+  libpcre2-8-0 libsqlite3-0 libsecp256k1-1 nginx \
+  libpq5 libgssapi-krb5-2 libkrb5-3 libk5crypto3 libkrb5support0 libcom-err2 libkeyutils1 \
+  libldap-2.5-0 libsasl2-2 libgnutls30 libnettle8 libhogweed6 \
+  libgmp10 libidn2-0 libunistring2 libp11-kit0 libtasn1-6 libffi8"
 ARG BLS_UID=10001
 ARG BLS_GID=10001
 WORKDIR /debs

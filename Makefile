@@ -2,7 +2,7 @@
 SWIFT      ?= swift
 CONFIG     ?= release
 BLS_PORT   ?= 3100
-DEBIAN_PKGS = libsecp256k1-dev libsqlite3-dev libssl-dev pkg-config nginx-light spawn-fcgi libfcgi-bin sqlite3
+DEBIAN_PKGS = libsecp256k1-dev libsqlite3-dev libssl-dev libpq-dev pkg-config nginx-light spawn-fcgi libfcgi-bin sqlite3
 
 .PHONY: all build release test run deps check-deps format lint bench clean
 

@@ -35,6 +35,9 @@ let package = Package(
     .systemLibrary(
       name: "CSQLite", pkgConfig: "sqlite3",
       providers: [.apt(["libsqlite3-dev"])]),
+    .systemLibrary(
+      name: "CPostgres", pkgConfig: "libpq",
+      providers: [.apt(["libpq-dev"])]),
     // Linux calls Swift cannot make directly (epoll's packed struct, fork/exec): C inlines.
     .systemLibrary(name: "CLinux"),
 
@@ -67,13 +70,15 @@ let package = Package(
     // Adapters.
     .target(
       name: "BLSStore", dependencies: ["Nostr", "JSON", "CSQLite", "Threads", "ProcessSupport", "BLSMetrics"]),
+    // PostgreSQL for several nodes sharing one database (DATABASE_URL), through libpq.
+    .target(name: "BLSPostgres", dependencies: ["Nostr", "JSON", "CPostgres", "Threads", "ProcessSupport"]),
     .target(
       name: "BLSFastCGI", dependencies: ["HTTPCore", "FastCGIWire", "CLinux", "Threads", "ProcessSupport"]),
     .executableTarget(
       name: "bls-fcgi",
       dependencies: [
-        "BLSApp", "BLSStore", "BLSFastCGI", "HTTPCore", "TOON", "Nostr", "JSON", "Threads", "ProcessSupport",
-        "BLSMetrics",
+        "BLSApp", "BLSStore", "BLSPostgres", "BLSFastCGI", "HTTPCore", "TOON", "Nostr", "JSON", "Threads",
+        "ProcessSupport", "BLSMetrics",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "ExtrasBase64", package: "swift-extras-base64"),
       ],
@@ -111,6 +116,8 @@ let package = Package(
     .testTarget(name: "BLSCommandTests", dependencies: ["bls-fcgi"]),
     .testTarget(
       name: "BLSStoreTests", dependencies: ["BLSTestSupport", "BLSStore", "Nostr", "JSON", "Threads"]),
+    .testTarget(
+      name: "BLSPostgresTests", dependencies: ["BLSTestSupport", "BLSPostgres", "Nostr", "JSON", "Threads"]),
     .testTarget(name: "HTTPCoreTests", dependencies: ["HTTPCore"]),
     // Metrics against the real application and store, and the examples/ that name them.
     .testTarget(

@@ -168,8 +168,9 @@ for line in sys.stdin:
 fi
 
 # Started as root, bls-fcgi run gives nginx's workers an unprivileged user; the bench's own
-# nginx (for the C ceilings, whose sockets are root's) keeps them as this user instead.
-"$bls" run --runtime-dir "$work/rt" --no-access-log --print-nginx-config | sed '/^user /d' >"$work/nginx-fcgi.conf"
+# nginx (for the C ceilings, whose sockets are this user's, mode 0600) runs them as this user.
+"$bls" run --runtime-dir "$work/rt" --no-access-log --print-nginx-config \
+  | sed "s/^user .*;/user $(id -un);/" >"$work/nginx-fcgi.conf"
 if [ "$access_log" = on ]; then
   sed -i "s|access_log off;|access_log $work/access.log bls;|" "$work/nginx-fcgi.conf"
 fi

@@ -179,7 +179,7 @@ check "no package manager (apt, dpkg binaries)" bash -c '! grep -Eq "^(usr/)?s?b
 check "no compiler or Swift toolchain" bash -c '! grep -Eq "(^|/)(swift|swiftc|clang|gcc|cc|ld)$|usr/lib/swift/" "$1"' _ "$TMP/paths.txt"
 check "no sources or package caches" bash -c '! grep -Eq "\.swift$|^src/|^var/cache/apt/.|^var/lib/apt/lists/." "$1"' _ "$TMP/paths.txt"
 check "no ICU libraries" bash -c '! grep -q libicu "$1"' _ "$TMP/paths.txt"
-for pkg in libc6 libsecp256k1-1 libsqlite3-0 libssl3 nginx base-files; do
+for pkg in libc6 libsecp256k1-1 libsqlite3-0 libssl3 libpq5 nginx base-files; do
   check "dpkg metadata for $pkg in /var/lib/dpkg/status.d" grep -qx "var/lib/dpkg/status.d/$pkg" "$TMP/paths.txt"
 done
 check "/etc/os-release present (scanners pick Debian 12 advisories)" grep -Eqx 'etc/os-release|usr/lib/os-release' "$TMP/paths.txt"

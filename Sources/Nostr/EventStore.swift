@@ -53,12 +53,19 @@ public protocol EventStore: Sendable {
 
   /// A short description for logs and `/health`, e.g. `"sqlite:/data/events.db"` or `"memory"`.
   var storageDescription: String { get }
+
+  /// `false` while the store cannot take events (its database server is unreachable and it is
+  /// reconnecting), so `/health` can answer 503 and a load balancer take the node out. The
+  /// default is `true`: a store in this process's own file or memory is available while it runs.
+  var isAvailable: Bool { get }
 }
 
 /// Receives the result of ``EventStore/store(_:completion:)``.
 public typealias StoreCompletion = @Sendable (Result<StoreOutcome, EventStoreError>) -> Void
 
 extension EventStore {
+  public var isAvailable: Bool { true }
+
   /// ``store(_:completion:)``, waiting: returns once the outcome is durable, or throws.
   public func store(_ event: NostrEvent) throws(EventStoreError) -> StoreOutcome {
     let answer = BlockingQueue<Result<StoreOutcome, EventStoreError>>()

@@ -34,6 +34,16 @@ extension BLSConfiguration {
     if let dir = try env.value("DATA_DIR") {
       configuration.storage = dir.value == ":memory:" ? .memory : .directory(dir.value)
     }
+    if let url = try env.value("DATABASE_URL") {
+      // Only the scheme is checked here (the rule never echoes the value: it may hold a
+      // password); libpq parses the rest when the store opens.
+      guard url.value.hasPrefix("postgres://") || url.value.hasPrefix("postgresql://") else {
+        throw ConfigurationError(
+          variable: url.source,
+          rule: "must be a libpq connection URI starting with postgres:// or postgresql://")
+      }
+      configuration.storage = .postgres(url.value)
+    }
     if let limit = try env.value("BLS_MAX_EVENT_BYTES") {
       guard let n = parseDecimal(limit.value), (1...1_048_576).contains(n) else {
         throw ConfigurationError(

@@ -18,7 +18,8 @@ public struct BLSConfiguration: Sendable {
   /// Prices: base per-byte price, kind overrides, owner bypass, SPSP cap.
   public var pricing: PricingPolicy
   /// `DATA_DIR`: the directory holding `events.db`; ``StorageLocation/memory`` for
-  /// `DATA_DIR=:memory:`. Default `/data`.
+  /// `DATA_DIR=:memory:`; ``StorageLocation/postgres(_:)`` when `DATABASE_URL` is set (it wins
+  /// over `DATA_DIR`). Default `/data`.
   public var storage: StorageLocation
   /// `BLS_MAX_EVENT_BYTES`: largest accepted decoded `data` (TOON bytes). Default 65536.
   public var maxEventBytes: Int
@@ -100,11 +101,27 @@ public enum StorageLocation: Sendable, Equatable, CustomStringConvertible {
   case directory(String)
   /// A volatile in-memory store, only when asked for with `DATA_DIR=:memory:`.
   case memory
+  /// `DATABASE_URL`: PostgreSQL at this libpq URI (`postgres://` or `postgresql://`), shared
+  /// by several nodes; `DATA_DIR` is then unused. The URL may hold a password: only
+  /// ``description`` (which drops it) is ever logged.
+  case postgres(String)
 
   public var description: String {
     switch self {
     case .directory(let path): "sqlite:\(path)/events.db"
     case .memory: "memory (volatile: events are lost on restart)"
+    case .postgres(let url): Self.redacted(url)
     }
+  }
+
+  /// A libpq URI without its user, password and parameters: `postgresql://host:port/db`.
+  static func redacted(_ url: String) -> String {
+    guard let schemeEnd = url.firstRange(of: "://") else { return "postgresql://" }
+    var rest = url[schemeEnd.upperBound...]
+    if let query = rest.firstIndex(of: "?") { rest = rest[..<query] }
+    let authorityEnd = rest.firstIndex(of: "/") ?? rest.endIndex
+    let authority = rest[..<authorityEnd]
+    let host = authority.lastIndex(of: "@").map { authority[authority.index(after: $0)...] } ?? authority
+    return "postgresql://\(host)\(rest[authorityEnd...])"
   }
 }

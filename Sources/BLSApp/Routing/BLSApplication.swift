@@ -116,18 +116,28 @@ public final class BLSApplication: Sendable {
 
   /// GET /health: 200 with status, nodeId, pubkey, ilpAddress, timestamp (Unix ms), plus the
   /// storage in use and the version. Everything but the timestamp is serialized once, at init.
+  /// While the store is unavailable (``EventStore/isAvailable``: its database is unreachable)
+  /// the same body with `"status":"unavailable"` and HTTP 503, so load balancers and readiness
+  /// probes take the node out.
   func health() -> HTTPResponse {
-    var body = healthPrefix
+    let available = store.isAvailable
+    var body =
+      available
+      ? healthPrefix
+      : Self.healthTemplate(configuration, storage: store.storageDescription, status: "unavailable").prefix
     body.append(contentsOf: String(clock()).utf8)
     body.append(contentsOf: healthSuffix)
-    return HTTPResponse(status: 200, headers: [(name: "Content-Type", value: "application/json")], body: body)
+    return HTTPResponse(
+      status: available ? 200 : 503, headers: [(name: "Content-Type", value: "application/json")], body: body)
   }
 
   /// The `/health` body around its timestamp: `{"status":…,"timestamp":` and `,"storage":…}`.
-  static func healthTemplate(_ configuration: BLSConfiguration, storage: String) -> (prefix: [UInt8], suffix: [UInt8]) {
+  static func healthTemplate(
+    _ configuration: BLSConfiguration, storage: String, status: String = "healthy"
+  ) -> (prefix: [UInt8], suffix: [UInt8]) {
     let marker = "\u{0}timestamp\u{0}"
     let template: JSONValue = [
-      "status": "healthy",
+      "status": .string(status),
       "nodeId": .string(configuration.nodeID),
       "pubkey": .string(configuration.publicKeyHex),
       "ilpAddress": .string(configuration.ilpAddress),

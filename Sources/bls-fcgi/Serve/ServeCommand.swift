@@ -118,7 +118,7 @@ struct ServeCommand: ParsableCommand {
     try server.run()
     store.close()
     // How well group commit worked (events per durable commit), for operators and bench/run.sh.
-    Log.info("group commit: \(store.statistics)")
+    Log.info(store.statisticsLine)
     Log.info("stopped: requests answered, database checkpointed and closed")
   }
 

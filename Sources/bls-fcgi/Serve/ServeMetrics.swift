@@ -7,8 +7,10 @@ import BLSStore
 /// (events, commits, queue, WAL), the transport's connections, and the process's (/proc).
 /// The page holds the server for the process's life (both live until exit).
 enum ServeMetrics {
-  static func register(application: BLSApplication, store: SQLiteEventStore, server: FastCGIServer) {
-    application.metrics.register(store)
+  /// The PostgreSQL store exposes no writer figures yet: its page has the requests, the
+  /// connections and the process.
+  static func register(application: BLSApplication, store: OpenedStore, server: FastCGIServer) {
+    if case .sqlite(let sqlite) = store { application.metrics.register(sqlite) }
     application.metrics.register { page in
       page.single(
         "bls_connections", .gauge,

@@ -1,5 +1,6 @@
 import BLSApp
 import BLSFastCGI
+import BLSPostgres
 import BLSStore
 import Glibc
 import Nostr
@@ -10,7 +11,7 @@ import ProcessSupport
 /// anything is served.
 struct ServerBootstrap {
   let configuration: BLSConfiguration
-  let store: SQLiteEventStore
+  let store: OpenedStore
   let application: BLSApplication
 
   /// Reads and validates the environment only (no store); exits 1 with the one-line error.
@@ -34,15 +35,35 @@ struct ServerBootstrap {
   /// Set by `run` for the responder it starts.
   static let supervisorVariable = "BLS_SUPERVISOR_PID"
 
-  /// Reads the configuration and opens the store (fails closed on an unusable `DATA_DIR`),
-  /// logging the effective configuration and the storage in use.
+  /// Reads the configuration and opens the store (fails closed on an unusable `DATA_DIR` or
+  /// `DATABASE_URL`), logging the effective configuration and the storage in use.
   static func start(_ environment: Environment = .process) -> ServerBootstrap {
     let configuration = loadConfiguration(environment)
+    let store: OpenedStore
+    switch configuration.storage {
+    case .postgres(let url):
+      Log.info("DATABASE_URL is set: events go to PostgreSQL; DATA_DIR is not used")
+      do {
+        store = .postgres(try PostgresEventStore(url: url))
+      } catch {
+        StandardIO.fail(error.description)
+      }
+    case .memory, .directory:
+      store = .sqlite(openSQLite(configuration.storage, expirationSweepSeconds: configuration.expirationSweepSeconds))
+    }
+    Log.info("configuration: \(configuration.summary)")
+    return ServerBootstrap(
+      configuration: configuration, store: store,
+      application: BLSApplication(configuration: configuration, store: store.eventStore))
+  }
+
+  private static func openSQLite(_ location: StorageLocation, expirationSweepSeconds: Int) -> SQLiteEventStore {
     let store: SQLiteEventStore
     do {
-      let options = SQLiteEventStore.Options(expirationSweepSeconds: configuration.expirationSweepSeconds)
-      switch configuration.storage {
-      case .memory: store = try SQLiteEventStore(dataDirectory: SQLiteEventStore.memoryDirectory, options: options)
+      let options = SQLiteEventStore.Options(expirationSweepSeconds: expirationSweepSeconds)
+      switch location {
+      case .memory, .postgres:
+        store = try SQLiteEventStore(dataDirectory: SQLiteEventStore.memoryDirectory, options: options)
       case .directory(let path):
         // A long migration at open (adopting a reference file) logs its progress and, under
         // `run`, keeps the supervisor's start-up timeout from firing (MigrationLog).
@@ -60,9 +81,6 @@ struct ServerBootstrap {
         "indexed \(store.reindexedEvents) events another program added to events.db; \(store.supersededAtOpen) replaceable ones deleted as superseded by a newer one (NIP-01)"
       )
     }
-    Log.info("configuration: \(configuration.summary)")
-    return ServerBootstrap(
-      configuration: configuration, store: store,
-      application: BLSApplication(configuration: configuration, store: store))
+    return store
   }
 }

@@ -1,0 +1,193 @@
+import Glibc
+import Nostr
+import ProcessSupport
+import Threads
+
+/// The writer of one ``PostgresEventStore``: request threads queue events with a completion;
+/// one thread takes every event waiting at that moment, commits them in one transaction
+/// (``PGEventWriter``) and runs their completions after COMMIT returned — the SQLite store's
+/// group commit, over a network connection.
+///
+/// Faults: a batch whose connection is lost fails, every caller getting `unavailable`
+/// (nothing is acknowledged that is not known to be committed) — unless the connection is
+/// found dead at the batch's BEGIN, before any of it was sent: then the batch runs once more
+/// on a new connection. The writer then reconnects,
+/// at once and then with a doubling backoff (``Backoff``); while it has no connection, queued
+/// events fail at once with `unavailable` and ``isAvailable`` is `false`.
+final class PGGroupCommitter: @unchecked Sendable {
+  private struct Ticket {
+    let event: NostrEvent
+    let conditions: StoreConditions
+    let completion: StoreCompletion
+  }
+
+  private struct State {
+    var queue: [Ticket] = []
+    var closing = false
+    var available = true
+    var stats = PGWriterStatistics()
+  }
+
+  /// Reconnection delays: the first try at once, then 100 ms doubling to 5 s.
+  struct Backoff {
+    var nextAttempt: Int64 = 0
+    var delay: Int64 = 0
+
+    mutating func failed(now: Int64) {
+      delay = delay == 0 ? 100 : min(delay * 2, 5000)
+      nextAttempt = now + delay
+    }
+
+    mutating func succeeded() {
+      delay = 0
+      nextAttempt = 0
+    }
+  }
+
+  private let state = Locked(State())
+  private let maxBatch: Int
+  private let connect: () throws(PGError) -> PGConnection
+  /// Writer thread only.
+  private var connection: PGConnection?
+  private var backoff = Backoff()
+  private var thread: PosixThread?
+
+  /// Starts the writer thread on `connection`; `connect` opens a replacement when it is lost.
+  init(
+    connection: PGConnection, maxBatch: Int, connect: @escaping () throws(PGError) -> PGConnection
+  ) {
+    self.connection = connection
+    self.maxBatch = max(1, maxBatch)
+    self.connect = connect
+    thread = PosixThread.essential { [unowned self] in self.run() }
+  }
+
+  static let closedError = EventStoreError(code: "closed", message: "the event store is closed")
+  static let unavailableError = EventStoreError(
+    code: "unavailable", message: "the PostgreSQL database is unreachable; the writer is reconnecting")
+
+  func submit(_ event: NostrEvent, conditions: StoreConditions, completion: @escaping StoreCompletion) {
+    let first = state.withLock { state -> Bool? in
+      guard !state.closing else { return nil }
+      state.queue.append(Ticket(event: event, conditions: conditions, completion: completion))
+      return state.queue.count == 1
+    }
+    switch first {
+    case nil: completion(.failure(Self.closedError))
+    case true?: state.wakeWaiters()
+    case false?: break
+    }
+  }
+
+  var isAvailable: Bool { state.withLock { $0.available } }
+
+  var statistics: PGWriterStatistics { state.withLock { $0.stats } }
+
+  /// The writer connection's server process id (for tests that cut it).
+  private(set) var backendPID: Int32 {
+    get { pid.withLock { $0 } }
+    set { pid.withLock { $0 = newValue } }
+  }
+  private let pid = Locked<Int32>(0)
+
+  /// Stops taking events, commits everything already queued, joins the writer thread and
+  /// closes its connection.
+  func shutdown() {
+    state.withLock { $0.closing = true }
+    state.wakeWaiters()
+    thread?.join()
+    thread = nil
+  }
+
+  private func run() {
+    backendPID = connection?.backendPID ?? 0
+    while true {
+      if connection == nil, !reconnect() {
+        // No database: answer whatever waits, then look again shortly.
+        let (taken, closing) = state.withLock { state -> ([Ticket], Bool) in
+          defer { state.queue.removeAll() }
+          state.stats.failedWhileUnavailable += state.queue.count
+          return (state.queue, state.closing)
+        }
+        for ticket in taken { ticket.completion(.failure(Self.unavailableError)) }
+        if closing { return }
+        usleep(20_000)
+        continue
+      }
+      let taken = state.wait(until: { !$0.queue.isEmpty || $0.closing }) { state -> [Ticket] in
+        let take = min(state.queue.count, maxBatch)
+        defer { state.queue.removeFirst(take) }
+        return Array(state.queue.prefix(take))
+      }
+      if taken.isEmpty {
+        connection?.close()
+        return
+      }
+      // The last moment an event can still be left out (StoreConditions).
+      let now = StoreConditions.wallClockMillis()
+      var batch: [Ticket] = []
+      var dropped = 0
+      for ticket in taken {
+        if let violation = ticket.conditions.violation(now: now) {
+          ticket.completion(.failure(violation))
+          dropped += 1
+        } else {
+          batch.append(ticket)
+        }
+      }
+      if dropped > 0 { state.withLock { $0.stats.droppedBeforeCommit += dropped } }
+      if batch.isEmpty { continue }
+
+      var outcome = PGEventWriter.apply(batch.map(\.event), receivedAt: Int64(time(nil)), on: connection!)
+      if outcome.lostBeforeBegin {
+        // The connection died while idle (a server restart, an idle timeout): nothing of
+        // this batch reached the server, so it runs once more on a new connection.
+        connection?.close()
+        connection = nil
+        backoff.succeeded()
+        if reconnect() {
+          outcome = PGEventWriter.apply(batch.map(\.event), receivedAt: Int64(time(nil)), on: connection!)
+        }
+      }
+      if outcome.connectionLost {
+        connection?.close()
+        connection = nil
+        Log.warning("PostgreSQL: the writer's connection was lost; \(batch.count) events failed; reconnecting")
+      }
+      state.withLock { state in
+        if outcome.committed {
+          state.stats.commits += 1
+          state.stats.events += batch.count
+          state.stats.maxBatch = max(state.stats.maxBatch, batch.count)
+        } else {
+          state.stats.failedBatches += 1
+        }
+        if outcome.connectionLost { state.available = false }
+      }
+      // Outside the lock: a completion answers its request.
+      for (ticket, result) in zip(batch, outcome.results) { ticket.completion(result) }
+    }
+  }
+
+  /// Opens a new connection if the backoff allows; `true` when the writer has one.
+  private func reconnect() -> Bool {
+    let now = MonotonicClock.milliseconds()
+    guard now >= backoff.nextAttempt else { return false }
+    do {
+      let fresh = try connect()
+      connection = fresh
+      backendPID = fresh.backendPID
+      backoff.succeeded()
+      state.withLock { state in
+        state.available = true
+        state.stats.reconnects += 1
+      }
+      Log.info("PostgreSQL: the writer reconnected")
+      return true
+    } catch {
+      backoff.failed(now: now)
+      state.withLock { $0.available = false }
+      return false
+    }
+  }
+}

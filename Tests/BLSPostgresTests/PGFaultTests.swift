@@ -1,0 +1,147 @@
+import Glibc
+import Nostr
+import Testing
+import Threads
+
+@testable import BLSPostgres
+
+/// Lost connections and refusals at open (issue 15, "Faults"; docs/contract.md § Storage).
+@Suite("PostgreSQL: faults", .enabled(if: TestCluster.binariesPresent, TestCluster.skipReason))
+struct PGFaultTests {
+  static func terminate(_ pid: Int32) throws {
+    try TestCluster.shared!.admin { db throws(PGError) in
+      _ = try db.query("SELECT pg_terminate_backend($1::integer)", [String(pid)])
+    }
+  }
+
+  @Test("a connection cut between batches: the next batch, none of which was sent, runs on a new connection")
+  func cutBetweenBatches() throws {
+    let (store, _) = try freshStore()
+    defer { store.close() }
+    #expect(try store.store(Events.make()) == .stored)
+    try Self.terminate(store.writerBackendPID)
+    let next = Events.make()
+    #expect(try store.store(next) == .stored)
+    #expect(try store.event(id: next.id) == next)
+    #expect(store.isAvailable)
+    #expect(store.statistics.reconnects == 1)
+    #expect(store.statistics.failedBatches == 0)
+  }
+
+  @Test("a connection cut while a batch waits inside its transaction: its callers get errors, nothing of it is stored")
+  func cutMidBatch() throws {
+    let (store, url) = try freshStore()
+    defer { store.close() }
+    let holder = Events.make(createdAt: 1, kind: 10002)
+    #expect(try store.store(holder) == .stored)
+    // Another session holds the address row, so the writer blocks inside its transaction.
+    let blocker = try PGConnection.connect(url: url, applicationName: "bls-tests-blocker")
+    defer { blocker.close() }
+    try blocker.execute("BEGIN")
+    try blocker.query("SELECT 1 FROM event_addresses WHERE pubkey = $1 FOR UPDATE", [holder.pubkey])
+    let answers = BlockingQueue<Result<StoreOutcome, EventStoreError>>()
+    let regular = Events.make(kind: 1)
+    let newer = Events.make(createdAt: 2, kind: 10002)
+    // One batch: the regular event is written first (sorted by lock key), then the writer waits.
+    let pid = store.writerBackendPID
+    store.store(regular) { answers.push($0) }
+    store.store(newer) { answers.push($0) }
+    var waiting = false
+    for _ in 0..<2000 where !waiting {
+      let state = try TestCluster.shared!.admin { db throws(PGError) in
+        try db.query("SELECT wait_event_type FROM pg_stat_activity WHERE pid = $1::integer", [String(pid)]).rows
+      }
+      waiting = state.first?.first == "Lock"
+      if !waiting { usleep(5000) }
+    }
+    #expect(waiting, "the writer never waited for the address row")
+    try Self.terminate(pid)
+    for _ in 0..<2 {
+      #expect {
+        try answers.pop()!.get()
+      } throws: { ($0 as? EventStoreError)?.code == "unavailable" }
+    }
+    try blocker.execute("ROLLBACK")
+    #expect(try store.event(id: regular.id) == nil, "part of a failed batch was stored")
+    #expect(try store.event(id: newer.id) == nil)
+    #expect(try store.store(newer) == .stored)
+    #expect(try store.query([NostrFilter(kinds: [10002])]).map(\.id) == [newer.id])
+  }
+
+  @Test("open: a URL that is not postgres:// or postgresql://, or that libpq cannot parse, is refused")
+  func invalidURL() {
+    for url in ["mysql://u:secretpw@h/db", "postgres.example.com", "postgresql://u:secretpw@h/db?nonsense=1", ""] {
+      #expect {
+        try PostgresEventStore(url: url)
+      } throws: { error in
+        guard let error = error as? PostgresOpenError else { return false }
+        return error.code == "invalid_url" && error.description.hasPrefix("ERROR: DATABASE_URL: ")
+          && !error.description.contains("secretpw")
+      }
+    }
+  }
+
+  @Test("open: an unreachable server is refused with one line, without the password")
+  func unreachable() throws {
+    // The cluster's port with no server: a port nobody listens on.
+    let url = "postgresql://bls:secretpw@127.0.0.1:1/db?connect_timeout=2"
+    #expect {
+      try PostgresEventStore(url: url)
+    } throws: { error in
+      guard let error = error as? PostgresOpenError else { return false }
+      return error.code == "unreachable" && !error.description.contains("secretpw")
+        && error.description.contains("postgresql://127.0.0.1:1/db") && !error.description.contains("\n")
+    }
+  }
+
+  @Test("open: a user without the right to create tables is refused, naming the privilege")
+  func missingPrivileges() throws {
+    let url = TestCluster.shared!.createDatabase()
+    let role = "lowly\(getpid())"
+    try TestCluster.shared!.admin { db throws(PGError) in
+      try db.execute("DO $$ BEGIN CREATE ROLE \(role) LOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$")
+    }
+    let database = String(url.split(separator: "/").last!)
+    let lowly = "postgresql://\(role)@127.0.0.1:\(TestCluster.shared!.port)/\(database)"
+    #expect {
+      try PostgresEventStore(url: lowly)
+    } throws: { ($0 as? PostgresOpenError)?.code == "permission" }
+  }
+
+  @Test("open: a user with data rights only opens a database its owner migrated, and stores")
+  func dataRightsOnly() throws {
+    let (owner, url) = try freshStore()
+    owner.close()
+    let role = "writer\(getpid())"
+    try TestCluster.shared!.admin(url) { db throws(PGError) in
+      try db.execute("DO $$ BEGIN CREATE ROLE \(role) LOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$")
+      try db.execute("GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO \(role)")
+    }
+    let database = String(url.split(separator: "/").last!)
+    let store = try PostgresEventStore(url: "postgresql://\(role)@127.0.0.1:\(TestCluster.shared!.port)/\(database)")
+    defer { store.close() }
+    #expect(try store.store(Events.make(kind: 10002)) == .stored)
+  }
+
+  @Test("open: a schema from a newer release is refused, not guessed at")
+  func newerSchema() throws {
+    let (store, url) = try freshStore()
+    store.close()
+    try TestCluster.shared!.admin(url) { db throws(PGError) in
+      try db.execute("INSERT INTO bls_schema (version) VALUES (99)")
+    }
+    #expect {
+      try PostgresEventStore(url: url)
+    } throws: { ($0 as? PostgresOpenError)?.code == "schema_too_new" }
+  }
+
+  @Test("storageDescription names host, port and database, never the user or password")
+  func description() throws {
+    let url = TestCluster.shared!.createDatabase()
+    let withPassword = url.replacingOccurrences(of: "bls@", with: "bls:pw-not-shown@")
+    let store = try PostgresEventStore(url: withPassword)
+    defer { store.close() }
+    let database = String(url.split(separator: "/").last!)
+    #expect(store.storageDescription == "postgresql://127.0.0.1:\(TestCluster.shared!.port)/\(database)")
+  }
+}
