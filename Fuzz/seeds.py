@@ -79,7 +79,8 @@ for case in cases[:60]:
             "paymentId": "p-" + case["id"], "destination": "g.bls-acceptance.dev",
             "amount": str(body.get("amount")), "expiresAt": "2030-01-01T00:00:00.000Z", "data": body["data"],
         }, separators=(",", ":")).encode())
-write("payment", bodies + packets)
+# The first byte chooses the endpoint: even /handle-payment, odd /handle-packet.
+write("payment", [b"\x00" + b for b in bodies] + [b"\x01" + b for b in packets])
 
 # --- JSON: the payment bodies and the TOON fixtures' expected values.
 values = []
