@@ -95,15 +95,22 @@ func checkRecords(_ bytes: [UInt8]) {
 }
 
 /// Events with adjacent replies joined: where the pieces fall may split one reply event.
+/// Linear: replies are gathered in one buffer (joining pairwise was quadratic in the pieces).
 func joined(_ events: [FastCGIEvent]) -> [FastCGIEvent] {
   var result: [FastCGIEvent] = []
+  var replies: [UInt8] = []
   for event in events {
-    if case .reply(let more) = event, case .reply(let bytes)? = result.last {
-      result[result.count - 1] = .reply(bytes + more)
-    } else {
-      result.append(event)
+    if case .reply(let bytes) = event {
+      replies.append(contentsOf: bytes)
+      continue
     }
+    if !replies.isEmpty {
+      result.append(.reply(replies))
+      replies = []
+    }
+    result.append(event)
   }
+  if !replies.isEmpty { result.append(.reply(replies)) }
   return result
 }
 
