@@ -48,3 +48,9 @@ clean:
 ## bench: end-to-end benchmark (see BENCHMARKS.md); pass options with BENCH_ARGS="-d 10".
 bench:
 	bench/run.sh $(BENCH_ARGS)
+
+## fuzz: build the libFuzzer targets (Fuzz/, never part of `swift build`) and run each for
+## FUZZ_SECONDS (default 60); fails if any target crashes. CI: FUZZ_SECONDS=30 make fuzz.
+.PHONY: fuzz
+fuzz:
+	Fuzz/run.sh

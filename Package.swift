@@ -19,6 +19,8 @@ let package = Package(
     .library(name: "JSON", targets: ["JSON"]),
     .library(name: "BLSApp", targets: ["BLSApp"]),
     .library(name: "BLSStore", targets: ["BLSStore"]),
+    // For Fuzz (a package of its own, built only by Fuzz/run.sh with libFuzzer).
+    .library(name: "FastCGIWire", targets: ["FastCGIWire"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),

@@ -62,7 +62,9 @@ extension FastCGIConnectionParser {
   /// ignored for an inactive id, limits checked before any content is stored.
   mutating func beginStream(_ record: FastCGIRecordHeader, events: inout [FastCGIEvent]) {
     guard let active = request else {
-      if record.requestId == refusedRequestId { return expect(record, sink: .skip, events: &events) }
+      if record.requestId == refusedRequestId || record.requestId == endedRequestId {
+        return expect(record, sink: .skip, events: &events)
+      }
       return fail(.noActiveRequest(record.type, record.requestId), events: &events)
     }
     guard active.id == record.requestId, !active.aborted else {

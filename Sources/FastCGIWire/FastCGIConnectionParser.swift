@@ -23,7 +23,11 @@ public struct FastCGIConnectionParser: Sendable {
   var phase = Phase.header
   var header: [UInt8] = []
   var request: ActiveRequest?
+  /// The last request id refused and the last ended on this connection: their stray stream
+  /// records are ignored (§3.3), where one for any other id while no request is active is a
+  /// protocol error.
   var refusedRequestId: UInt16?
+  var endedRequestId: UInt16?
   var recordContent: [UInt8] = []
   /// Replies produced by the current ``consume(_:into:)`` call, joined into one event.
   var pendingReply: [UInt8] = []
@@ -81,8 +85,10 @@ public struct FastCGIConnectionParser: Sendable {
   }
 
   /// The server has written `FCGI_END_REQUEST` for the active request: its id becomes
-  /// inactive (§3.3) and the next `FCGI_BEGIN_REQUEST` may start a request on this connection.
+  /// inactive (§3.3) — records still arriving for it are ignored — and the next
+  /// `FCGI_BEGIN_REQUEST` may start a request on this connection.
   public mutating func endRequest() {
+    if let active = request { endedRequestId = active.id }
     request = nil
   }
 }

@@ -8,8 +8,9 @@ extension JSONNumber {
     public var negative: Bool
     /// ASCII digits without leading or trailing zeros; empty for zero.
     public var digits: [UInt8]
-    /// Position of the decimal point relative to the first digit. Exponents beyond
-    /// ±2^40 saturate.
+    /// Position of the decimal point relative to the first digit, saturated to ±2^40 (``maxPoint``)
+    /// so that a canonical text, whose exponent is within ±(2^40 + 1), reads back as the same
+    /// value.
     public var point: Int
 
     /// Parses a JSON number literal (RFC 8259 §6 grammar, leading zeros tolerated);
@@ -46,7 +47,7 @@ extension JSONNumber {
         let expStart = i
         var exponent = 0
         while i < bytes.count, bytes[i] >= 0x30, bytes[i] <= 0x39 {
-          exponent = min(exponent * 10 + Int(bytes[i] - 0x30), 1 << 40)
+          exponent = min(exponent * 10 + Int(bytes[i] - 0x30), 2 * Self.maxPoint)
           i += 1
         }
         guard i > expStart else { return nil }
@@ -62,9 +63,13 @@ extension JSONNumber {
       } else {
         self.negative = negative
         self.digits = Array(digits[first..<last])
-        self.point = point - first
+        self.point = min(max(point - first, -Self.maxPoint), Self.maxPoint)
       }
     }
+
+    /// The largest ``point`` magnitude kept: 2^40. An exponent is read up to twice that, so
+    /// every canonical exponent (at most 2^40 + 1 in magnitude) is read exactly.
+    public static let maxPoint = 1 << 40
 
     /// `true` for zero.
     public var isZero: Bool { digits.isEmpty }

@@ -3,6 +3,14 @@ import Testing
 
 /// The bounds of ``FastCGILimits``: params and body refused before their bytes are stored.
 @Suite struct LimitTests {
+  @Test func defaultsAreTheDocumentedOnes() {
+    let limits = FastCGILimits(maxBodyBytes: 65536)
+    #expect(limits.maxParamsBytes == 32768)
+    #expect(limits.maxManagementBytes == 1024)
+    #expect(limits.maxBodyBytes == 65536)
+    #expect(limits.maxBufferedBytes == 8 + 32768 + 65536 + 1024)
+  }
+
   @Test func paramsRecordThatWouldPassTheLimitIsRefusedAtItsHeader() {
     var parser = FastCGIConnectionParser.testing(maxParamsBytes: 100)
     let bytes = Wire.begin(1) + Wire.params(1, Wire.pair("A", String(repeating: "v", count: 60)))

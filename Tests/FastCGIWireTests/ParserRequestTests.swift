@@ -165,6 +165,19 @@ import Testing
     expectRequest(parser.consume(Wire.request(6, params: Self.params, body: Self.body)), id: 6, keep: false)
   }
 
+  @Test func recordsStillArrivingForAnEndedRequestAreIgnored() {
+    var parser = FastCGIConnectionParser.testing()
+    #expect(parser.consume(Wire.begin(4, keep: true) + Wire.record(2, id: 4, [])) == [.aborted(requestId: 4)])
+    parser.endRequest()
+    #expect(parser.consume(Wire.params(4, Wire.pair("A", "b")) + Wire.stdin(4, [1, 2]) + Wire.stdin(4, [])) == [])
+    #expect(!parser.isClosed)
+    expectRequest(parser.consume(Wire.request(4, params: Self.params, body: Self.body)), id: 4, keep: false)
+    #expect(parser.consume(Wire.stdin(5, [1])) == [])
+    parser.endRequest()
+    #expect(parser.consume(Wire.stdin(4, [1])) == [])
+    #expect(parser.consume(Wire.stdin(5, [1])) == [.protocolError(.noActiveRequest(.stdin, 5))])
+  }
+
   @Test func abortAfterCompletionIsReportedAndAbortOfAnotherIdIgnored() {
     var parser = FastCGIConnectionParser.testing()
     _ = parser.consume(Wire.request(1, keep: true, params: Self.params, body: Self.body))

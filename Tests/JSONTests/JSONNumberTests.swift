@@ -35,4 +35,19 @@ import Testing
     #expect(number("abc").decimal == nil)
     #expect(number("0.000").decimal?.isZero == true)
   }
+
+  /// Found by Fuzz/fuzz-toon: `11e222…212` (an exponent of 56 digits) saturated its exponent
+  /// to 2^40, so its canonical text `1.1e+1099511627777` read back as another value and TOON's
+  /// decode → encode → decode was not stable.
+  @Test(arguments: [
+    "11e" + String(repeating: "2", count: 54) + "12", "-9.5e-" + String(repeating: "9", count: 30),
+    "1e1099511627776", "1e1099511627775", "1e-1099511627776", "1e-1099511627777", "0.0001e-1099511627775",
+    "12345e1099511627770",
+  ])
+  func canonicalTextOfAHugeExponentReadsBackAsTheSameValue(_ literal: String) throws {
+    let canonical = try #require(number(literal).canonical)
+    let again = try #require(canonical.canonical)
+    #expect(again.literal == canonical.literal)
+    #expect(canonical == number(literal))
+  }
 }
