@@ -6,11 +6,12 @@ import Synchronization
 final class FuzzStore: EventStore {
   private let ids = Mutex(Set<String>())
 
-  func store(_ event: NostrEvent) throws(EventStoreError) -> StoreOutcome {
-    ids.withLock { ids in
+  func store(_ event: NostrEvent, completion: @escaping StoreCompletion) {
+    let outcome = ids.withLock { ids -> StoreOutcome in
       if ids.count >= 10_000 { ids.removeAll() }
       return ids.insert(event.id).inserted ? .stored : .duplicate
     }
+    completion(.success(outcome))
   }
 
   func event(id: String) throws(EventStoreError) -> NostrEvent? { nil }
