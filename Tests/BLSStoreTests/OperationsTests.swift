@@ -193,6 +193,25 @@ struct OperationsTests {
     #expect(again == exported)
   }
 
+  @Test("export never writes an expired event (NIP-40), even before the sweep deleted it")
+  func exportSkipsExpired() throws {
+    let source = TemporaryDirectory("export-expired")
+    defer { source.remove() }
+    let store = try SQLiteEventStore(dataDirectory: source.path)
+    let expiring = Events.make(tags: [["expiration", "2000000000"]])
+    let lasting = Events.make()
+    _ = try store.store(expiring)
+    _ = try store.store(lasting)
+    store.close()
+    let exporter = try EventExporter(databasePath: source.databasePath)
+    var before: [String] = []
+    #expect(try exporter.forEach(now: 1_999_999_999) { before.append($0.id) } == 0)
+    #expect(Set(before) == [expiring.id, lasting.id])
+    var after: [String] = []
+    #expect(try exporter.forEach(now: 2_000_000_000) { after.append($0.id) } == 1)
+    #expect(after == [lasting.id])
+  }
+
   @Test("import applies NIP-01: duplicates skipped, older replaceable versions superseded")
   func importRules() throws {
     let key = SecretKey.generate()

@@ -1,3 +1,4 @@
+import Glibc
 import Nostr
 
 /// Reads every stored event of a database file in `rowid` order (the order they were stored:
@@ -26,16 +27,26 @@ public final class EventExporter {
     }
   }
 
-  /// Calls `body` with each event, oldest row first. A row whose `tags` is not a JSON array of
-  /// string arrays stops the export with a `corrupt` error naming the event. Errors `body`
-  /// throws stop it too and are rethrown.
-  public func forEach(_ body: (NostrEvent) throws -> Void) throws {
+  /// Calls `body` with each event, oldest row first, except those whose NIP-40 expiration is
+  /// at or before `now` (Unix seconds): an expired event is never exported, even before the
+  /// store's sweep has deleted it. A row whose `tags` is not a JSON array of string arrays
+  /// stops the export with a `corrupt` error naming the event. Errors `body` throws stop it
+  /// too and are rethrown. Returns how many expired events were left out.
+  @discardableResult
+  public func forEach(now: Int64 = Int64(time(nil)), _ body: (NostrEvent) throws -> Void) throws -> Int {
     try DatabaseFile.beginSnapshot(db)
     defer { try? db.execute("COMMIT") }
     let statement = try db.prepare("SELECT \(EventRow.selectColumns) FROM events ORDER BY rowid")
     defer { statement.finalize() }
+    var expired = 0
     while try statement.step() {
-      try body(try EventRow.decode(statement))
+      let event = try EventRow.decode(statement)
+      if case .at(let seconds) = event.expiration, seconds <= now {
+        expired += 1
+        continue
+      }
+      try body(event)
     }
+    return expired
   }
 }
