@@ -208,7 +208,8 @@ public final class PostgresEventStore: EventStore, @unchecked Sendable {
       content = exact
     }
     return NostrEvent(
-      id: id, pubkey: pubkey, createdAt: createdAt, kind: kind, tags: try PGTags.parse(tagsText, id: id),
+      id: id, pubkey: pubkey, createdAt: createdAt, kind: kind,
+      tags: try NostrEvent.storedTags(fromJSON: tagsText, eventID: id),
       content: content, sig: sig)
   }
 }

@@ -45,6 +45,38 @@ extension NostrEvent {
     return try tagsField(value)
   }
 
+  /// Reads a store's `tags` column back, leniently (no NIP-01 limits: a row is as its writer
+  /// left it), for the SQLite and PostgreSQL stores alike. Anything but a JSON array of arrays
+  /// of strings is a `corrupt` ``EventStoreError`` naming the event.
+  public static func storedTags(fromJSON text: String, eventID id: String) throws(EventStoreError) -> [[String]] {
+    let value: JSONValue
+    do {
+      value = try JSONValue.parse(text)
+    } catch {
+      throw EventStoreError(code: "corrupt", message: "event \(id): tags column is not JSON (\(error))")
+    }
+    guard let array = value.arrayValue else {
+      throw EventStoreError(code: "corrupt", message: "event \(id): tags column is not a JSON array")
+    }
+    var tags: [[String]] = []
+    tags.reserveCapacity(array.count)
+    for element in array {
+      guard let items = element.arrayValue else {
+        throw EventStoreError(code: "corrupt", message: "event \(id): a tag is not an array")
+      }
+      var tag: [String] = []
+      tag.reserveCapacity(items.count)
+      for item in items {
+        guard let string = item.stringValue else {
+          throw EventStoreError(code: "corrupt", message: "event \(id): a tag element is not a string")
+        }
+        tag.append(string)
+      }
+      tags.append(tag)
+    }
+    return tags
+  }
+
   static func appendTags(_ tags: [[String]], to out: inout [UInt8]) {
     out.append(UInt8(ascii: "["))
     for (i, tag) in tags.enumerated() {
