@@ -78,6 +78,10 @@ public final class SQLiteEventStore: EventStore, @unchecked Sendable {
   let readers: ReaderPool
   private let writerConnection: SQLiteConnection
   private let closed = Mutex(false)
+  /// Whether any NIP-09 deletion is recorded or queued: until one is, ``isDeleted(_:)`` has
+  /// nothing to look up and answers without touching the database (one process owns the file
+  /// while it runs, so only this store's writer adds deletions).
+  private let deletionsRecorded = Atomic<Bool>(false)
 
   /// Opens the store for `DATA_DIR`: `$dataDirectory/events.db`, created if absent and
   /// migrated to the current schema, or a volatile in-memory store for
@@ -120,6 +124,10 @@ public final class SQLiteEventStore: EventStore, @unchecked Sendable {
       throw Self.openError(error, path: databasePath)
     }
     writerConnection = writer
+    let anyDeletion =
+      (try? writer.integer(
+        "SELECT EXISTS (SELECT 1 FROM event_deletions) OR EXISTS (SELECT 1 FROM address_deletions)")) ?? 1
+    deletionsRecorded.store(anyDeletion != 0, ordering: .releasing)
     openedSchemaVersion = report.fromVersion
     migratedReferenceFile = report.adoptedReferenceFile
     reindexedEvents = report.reindexedEvents
@@ -163,12 +171,13 @@ public final class SQLiteEventStore: EventStore, @unchecked Sendable {
   /// outcome is durable, together with the rest of its batch, so no thread waits per event.
   /// Failures are ``EventStoreError`` (`disk_full`, `io`, `closed`, …).
   public func store(_ event: NostrEvent, completion: @escaping StoreCompletion) {
-    committer.submit(event, conditions: .always, completion: completion)
+    store(event, conditions: .always, completion: completion)
   }
 
   /// Queues `event`; its writer drops it, unstored, if `conditions` no longer hold when it
   /// takes the event into a batch (the only window left is a batch already committing).
   public func store(_ event: NostrEvent, conditions: StoreConditions, completion: @escaping StoreCompletion) {
+    if event.isDeletion { deletionsRecorded.store(true, ordering: .releasing) }
     committer.submit(event, conditions: conditions, completion: completion)
   }
 
@@ -181,7 +190,8 @@ public final class SQLiteEventStore: EventStore, @unchecked Sendable {
   /// NIP-09 (``EventStore/isDeleted(_:)``), on a read connection: two primary-key searches
   /// of `event_deletions` and `address_deletions` at most.
   public func isDeleted(_ event: NostrEvent) throws(EventStoreError) -> Bool {
-    try readers.withConnection { db throws(EventStoreError) in
+    guard deletionsRecorded.load(ordering: .acquiring) else { return false }
+    return try readers.withConnection { db throws(EventStoreError) in
       do throws(SQLiteError) {
         return try EventWriter.isDeleted(event, db)
       } catch {

@@ -44,6 +44,26 @@ struct DeletionTests {
     }
   }
 
+  @Test("a reopened store still knows its deletions (the lookup is skipped only while none exists)")
+  func deletionsSurviveReopening() throws {
+    let directory = TemporaryDirectory("nip09-reopen")
+    defer { directory.remove() }
+    let target = Events.make(content: "deleted before the restart")
+    let first = try SQLiteEventStore(dataDirectory: directory.path)
+    #expect(try !first.isDeleted(target))
+    _ = try first.store(Self.deletion([["e", target.id]]))
+    #expect(try first.isDeleted(target))
+    first.close()
+    let reopened = try SQLiteEventStore(dataDirectory: directory.path)
+    defer { reopened.close() }
+    #expect(try reopened.isDeleted(target))
+    let empty = TemporaryDirectory("nip09-none")
+    defer { empty.remove() }
+    let fresh = try SQLiteEventStore(dataDirectory: empty.path)
+    defer { fresh.close() }
+    #expect(try !fresh.isDeleted(target))
+  }
+
   @Test("a deletion that arrives first still blocks its target")
   func deletionFirst() throws {
     let directory = TemporaryDirectory("nip09-first")
