@@ -73,7 +73,7 @@ for line in sys.stdin:
     bodies="$work/bodies.jsonl" ;;
 esac
 
-"$bls" run --runtime-dir "$work/rt" --no-access-log >"$work/bls.log" 2>&1 &
+"$bls" run --no-access-log >"$work/bls.log" 2>&1 &
 run_pid=$!
 for _ in $(seq 1 150); do grep -q 'ready:' "$work/bls.log" 2>/dev/null && break; sleep 0.1; done
 responder=$(sed -n 's/.*responder pid \([0-9]*\).*/\1/p' "$work/bls.log" | tail -1)
