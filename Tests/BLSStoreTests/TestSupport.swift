@@ -1,4 +1,4 @@
-import BLSTestSupport
+@_exported import BLSTestSupport
 import Foundation
 import JSON
 import Nostr
@@ -18,32 +18,6 @@ struct TemporaryDirectory {
   var databasePath: String { path + "/events.db" }
 
   func remove() { try? FileManager.default.removeItem(atPath: path) }
-}
-
-/// Synthetic, validly shaped events (the store does not check signatures).
-enum Events {
-  static func hex(_ byteCount: Int = 32) -> String {
-    var generator = SystemRandomNumberGenerator()
-    return (0..<byteCount).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }
-      .joined()
-  }
-
-  static let alice = String(repeating: "a1", count: 32)
-  static let bob = String(repeating: "b2", count: 32)
-
-  static func make(
-    id: String = hex(), pubkey: String = alice, createdAt: Int64 = 1_700_000_000, kind: Int = 1,
-    tags: [[String]] = [], content: String = "hello"
-  ) -> NostrEvent {
-    NostrEvent(
-      id: id, pubkey: pubkey, createdAt: createdAt, kind: kind, tags: tags, content: content,
-      sig: hex(64))
-  }
-
-  /// An id that sorts before or after the others: `prefix` then random hex.
-  static func id(prefix: String) -> String {
-    prefix + String(hex().dropFirst(prefix.count))
-  }
 }
 
 /// The independent vectors in `Tests/Fixtures/vectors` (see ``Fixtures``).

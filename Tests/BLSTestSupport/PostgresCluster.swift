@@ -53,7 +53,7 @@ public final class PostgresCluster: @unchecked Sendable {
     if getuid() == 0, let user = getpwnam("postgres") {
       chown(directory, user.pointee.pw_uid, user.pointee.pw_gid)
     }
-    let port = freePort()
+    let port = LoopbackPort.free()
     let cluster = PostgresCluster(directory: directory, port: port, binaries: binaries)
     cluster.runAsOwner([
       "\(binaries)/initdb", "-D", "\(directory)/data", "-E", "UTF8", "--locale=C", "-A", "trust", "-U", "bls",
@@ -131,23 +131,5 @@ public final class PostgresCluster: @unchecked Sendable {
     let text = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
     precondition(status == 0, "\(arguments.joined(separator: " ")) failed (status \(status)):\n\(text)")
     return text
-  }
-
-  /// A TCP port on 127.0.0.1 nobody listens on now.
-  private static func freePort() -> Int {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    defer { close(fd) }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    address.sin_port = 0
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    _ = withUnsafeMutablePointer(to: &address) {
-      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) }
-    }
-    _ = withUnsafeMutablePointer(to: &address) {
-      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
-    }
-    return Int(UInt16(bigEndian: address.sin_port))
   }
 }
