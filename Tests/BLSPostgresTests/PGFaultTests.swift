@@ -28,6 +28,22 @@ struct PGFaultTests {
     #expect(store.statistics.failedBatches == 0)
   }
 
+  /// Waits until the store's writer session (a new one if `other` is given) waits for a lock,
+  /// and returns its backend pid.
+  static func writerWaitingForLock(_ store: PostgresEventStore, not other: Int32? = nil) throws -> Int32? {
+    for _ in 0..<4000 {
+      let pid = store.writerBackendPID
+      if pid != 0, pid != other {
+        let state = try TestCluster.shared!.admin { db throws(PGError) in
+          try db.query("SELECT wait_event_type FROM pg_stat_activity WHERE pid = $1::integer", [String(pid)]).rows
+        }
+        if state.first?.first == "Lock" { return pid }
+      }
+      usleep(5000)
+    }
+    return nil
+  }
+
   @Test("a connection cut while a batch waits inside its transaction: its callers get errors, nothing of it is stored")
   func cutMidBatch() throws {
     let (store, url) = try freshStore()
@@ -40,22 +56,23 @@ struct PGFaultTests {
     try blocker.execute("BEGIN")
     try blocker.query("SELECT 1 FROM event_addresses WHERE pubkey = $1 FOR UPDATE", [holder.pubkey])
     let answers = BlockingQueue<Result<StoreOutcome, EventStoreError>>()
+    // A first batch of one blocks the writer; the two events stored meanwhile wait in the queue
+    // and are therefore taken as one batch next (two separate `store` calls on an idle writer
+    // could land in two batches).
+    let gate = Events.make(createdAt: 2, kind: 10002)
+    store.store(gate) { answers.push($0) }
+    let first = try #require(try Self.writerWaitingForLock(store), "the writer never waited for the address row")
     let regular = Events.make(kind: 1)
-    let newer = Events.make(createdAt: 2, kind: 10002)
-    // One batch: the regular event is written first (sorted by lock key), then the writer waits.
-    let pid = store.writerBackendPID
+    let newer = Events.make(createdAt: 3, kind: 10002)
     store.store(regular) { answers.push($0) }
     store.store(newer) { answers.push($0) }
-    var waiting = false
-    for _ in 0..<2000 where !waiting {
-      let state = try TestCluster.shared!.admin { db throws(PGError) in
-        try db.query("SELECT wait_event_type FROM pg_stat_activity WHERE pid = $1::integer", [String(pid)]).rows
-      }
-      waiting = state.first?.first == "Lock"
-      if !waiting { usleep(5000) }
-    }
-    #expect(waiting, "the writer never waited for the address row")
-    try Self.terminate(pid)
+    try Self.terminate(first)
+    #expect(throws: EventStoreError.self) { try answers.pop()!.get() }
+    // The second batch runs on a new connection: the regular event is written first (sorted by
+    // lock key), then the writer waits for the address row again, and its connection is cut.
+    let second = try #require(
+      try Self.writerWaitingForLock(store, not: first), "the second batch never waited for the address row")
+    try Self.terminate(second)
     for _ in 0..<2 {
       #expect {
         try answers.pop()!.get()
@@ -64,6 +81,7 @@ struct PGFaultTests {
     try blocker.execute("ROLLBACK")
     #expect(try store.event(id: regular.id) == nil, "part of a failed batch was stored")
     #expect(try store.event(id: newer.id) == nil)
+    #expect(try store.event(id: gate.id) == nil)
     #expect(try store.store(newer) == .stored)
     #expect(try store.query([NostrFilter(kinds: [10002])]).map(\.id) == [newer.id])
   }
