@@ -94,6 +94,9 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 nginx_bin=$(command -v nginx || echo /usr/sbin/nginx)
 have_perf=0
+# The responder's system calls counted during the accept run (per accepted event in the report:
+# a figure that, unlike req/s, does not depend on what else runs on the machine).
+counted_syscalls="fsync fdatasync pwrite64 pread64 recvfrom sendto read write epoll_wait epoll_pwait epoll_ctl futex"
 if command -v perf >/dev/null 2>&1 && perf stat -e 'syscalls:sys_enter_fdatasync' true >/dev/null 2>&1; then
   have_perf=1
 fi
@@ -247,7 +250,7 @@ run_wrk() {
     wal_sampler=$!
   fi
   if [ "$target" = bls ] && [ "$scenario" = accept ] && [ "$have_perf" = 1 ]; then
-    perf stat -x, -e 'syscalls:sys_enter_fsync,syscalls:sys_enter_fdatasync' -p "$responder" \
+    perf stat -x, -e "$(printf 'syscalls:sys_enter_%s,' $counted_syscalls | sed 's/,$//')" -p "$responder" \
       -o "$work/perf-fsync.txt" >/dev/null 2>&1 &
     perf_pid=$!
     pids+=("$perf_pid")
@@ -366,6 +369,9 @@ if has "$targets" bls; then
   if [ -s "$work/perf-fsync.txt" ]; then
     fsyncs=$(awk -F, '/syscalls:sys_enter_f/ { total += $1 } END { print total + 0 }' "$work/perf-fsync.txt")
     echo "bls fsyncs during_accept=$fsyncs" >>"$results"
+    for call in $counted_syscalls; do
+      echo "bls syscall $call=$(awk -F, -v e="syscalls:sys_enter_$call" '$3 == e { print $1 + 0 }' "$work/perf-fsync.txt")"
+    done >>"$results"
   fi
 fi
 
@@ -459,6 +465,12 @@ if has "$targets" bls; then
       fsyncs=$(grep '^bls fsyncs ' "$results" | sed 's/.*=//')
       echo "group commit (perf, fsync+fdatasync calls by the responder during the accept run): $fsyncs," \
         "$(ratio "$sent" "$fsyncs") events per sync on average"
+      per_event=""
+      for call in $counted_syscalls; do
+        count=$(grep "^bls syscall $call=" "$results" | sed 's/.*=//')
+        [ -n "$count" ] && [ "$count" != 0 ] && per_event="$per_event $call $(awk -v c="$count" -v n="$sent" 'BEGIN { printf "%.2f", c / n }')"
+      done
+      [ -n "$per_event" ] && echo "system calls per accepted event (perf):$per_event"
     fi
   fi
   for scenario in reject-sig reject-paid; do
