@@ -24,6 +24,25 @@ struct StoreConditionsTests {
     }
   }
 
+  @Test("a dropped event is counted before its caller is answered (metrics read after the answer reconcile)")
+  func droppedCountedBeforeAnswer() throws {
+    let directory = TemporaryDirectory("conditions-count")
+    defer { directory.remove() }
+    let store = try SQLiteEventStore(dataDirectory: directory.path)
+    defer { store.close() }
+    let countSeenByCaller = Mutex<Int?>(nil)
+    let answered = Outcome()
+    store.store(Events.make(content: "abandoned before it was taken"), conditions: StoreConditions { true }) {
+      countSeenByCaller.withLock { $0 = store.statistics.droppedBeforeCommit }
+      answered.set($0)
+    }
+    let result = try #require(answered.wait())
+    if case .failure(let error) = result { #expect(error.code == EventStoreError.abandonedCode) } else {
+      Issue.record("an abandoned event was stored")
+    }
+    #expect(countSeenByCaller.withLock { $0 } == 1)
+  }
+
   @Test("a stalled disk: the batch in flight is stored, events abandoned or late meanwhile are not")
   func stalledDisk() throws {
     let directory = TemporaryDirectory("conditions")

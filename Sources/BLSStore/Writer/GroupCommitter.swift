@@ -147,8 +147,9 @@ final class GroupCommitter: @unchecked Sendable {
       dropped.append((ticket, violation))
       return false
     }
-    for (ticket, violation) in dropped { ticket.completion(.failure(violation)) }
+    // Counted before anyone is answered: whoever reads the metrics after the answer sees it.
     if !dropped.isEmpty { state.withLock { $0.stats.droppedBeforeCommit += dropped.count } }
+    for (ticket, violation) in dropped { ticket.completion(.failure(violation)) }
     if batch.isEmpty { return }
 
     let start = MonotonicClock.nanoseconds()
