@@ -37,7 +37,9 @@ struct StoreConditionsTests {
       answered.set($0)
     }
     let result = try #require(answered.wait())
-    if case .failure(let error) = result { #expect(error.code == EventStoreError.abandonedCode) } else {
+    if case .failure(let error) = result {
+      #expect(error.code == EventStoreError.abandonedCode)
+    } else {
       Issue.record("an abandoned event was stored")
     }
     #expect(countSeenByCaller.withLock { $0 } == 1)
