@@ -73,7 +73,8 @@ let package = Package(
     .target(
       name: "BLSStore", dependencies: ["Nostr", "JSON", "CSQLite", "Threads", "ProcessSupport", "BLSMetrics"]),
     // PostgreSQL for several nodes sharing one database (DATABASE_URL), through libpq.
-    .target(name: "BLSPostgres", dependencies: ["Nostr", "JSON", "CPostgres", "Threads", "ProcessSupport"]),
+    .target(
+      name: "BLSPostgres", dependencies: ["Nostr", "JSON", "CPostgres", "Threads", "ProcessSupport", "BLSMetrics"]),
     .target(
       name: "BLSFastCGI", dependencies: ["HTTPCore", "FastCGIWire", "CLinux", "Threads", "ProcessSupport"]),
     .executableTarget(
