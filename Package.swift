@@ -120,7 +120,12 @@ let package = Package(
     .testTarget(
       name: "BLSStoreTests", dependencies: ["BLSTestSupport", "BLSStore", "Nostr", "JSON", "Threads"]),
     .testTarget(
-      name: "BLSPostgresTests", dependencies: ["BLSTestSupport", "BLSPostgres", "Nostr", "JSON", "Threads"]),
+      name: "BLSPostgresTests",
+      dependencies: ["BLSTestSupport", "BLSPostgres", "BLSMetrics", "Nostr", "JSON", "Threads"]),
+    // The event lifecycle (issue 14) once for every store: SQLite, in memory, PostgreSQL.
+    .testTarget(
+      name: "StoreLifecycleTests",
+      dependencies: ["BLSTestSupport", "BLSStore", "BLSPostgres", "Nostr", "Threads"]),
     .testTarget(name: "HTTPCoreTests", dependencies: ["HTTPCore"]),
     // Metrics against the real application and store, and the examples/ that name them.
     .testTarget(
