@@ -57,7 +57,8 @@ public struct WriterMetrics: Sendable {
       String(figures.dropped))
     page.single(
       "bls_commit_failures_total", .counter,
-      help: "Transactions that failed (disk full, I/O error, database unreachable); every event in them was answered T00.",
+      help:
+        "Transactions that failed (disk full, I/O error, database unreachable); every event in them was answered T00.",
       String(figures.failedCommits))
     page.family(
       "bls_commit_duration_seconds", .histogram, help: "Time of each committed transaction, BEGIN to durable COMMIT.")

@@ -47,7 +47,8 @@ struct PGLifecycleTests {
     try TestCluster.shared!.admin(url) { db throws(PGError) in
       #expect(try PGEventWriter.deleteExpired(now: 100, limit: 500, on: db) == 172)
       #expect(try PGEventWriter.deleteExpired(now: 200, limit: 500, on: db) == 500)
-      #expect(try db.query("SELECT min(expires_at) FROM event_expirations", []).rows[0][0].flatMap { Int($0) } ?? 0 >= 103)
+      #expect(
+        try db.query("SELECT min(expires_at) FROM event_expirations", []).rows[0][0].flatMap { Int($0) } ?? 0 >= 103)
       #expect(try db.query("SELECT count(*) FROM event_expirations", []).rows[0][0] == "531")
     }
     #expect(try store.deleteExpiredEvents() == 531)

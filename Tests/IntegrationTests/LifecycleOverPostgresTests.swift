@@ -1,5 +1,6 @@
 import BLSTestSupport
 import Foundation
+import Glibc
 import JSON
 import Nostr
 import Testing
@@ -54,6 +55,17 @@ struct LifecycleOverPostgresTests {
       #expect(again.json?["message"]?.stringValue == Self.deletedMessage)
     }
     #expect(!Self.storedIDs(url).contains(note.id))
+    // The writer's figures are on the page in PostgreSQL mode too (no WAL size: the server's).
+    let metrics = try #require(MetricsPage(try connection.request("GET", "/metrics").text))
+    #expect(metrics.integer("bls_events_stored_total") == 4)
+    #expect(metrics.integer("bls_commit_batch_size_sum") == 4)
+    #expect(metrics.integer("bls_writer_queue_depth") == 0)
+    #expect(metrics.samples["bls_wal_bytes"] == nil)
+    // And the stop says what was closed.
+    stack.process.signal(SIGTERM)
+    #expect(stack.process.waitForExit(seconds: 10) == 0)
+    #expect(stack.process.stderr.contains("stopped: requests answered, PostgreSQL connections closed"))
+    #expect(!stack.process.stderr.contains("checkpointed"))
   }
 
   @Test("NIP-40: an expiring event is stored and gone after its time and a sweep")

@@ -38,7 +38,9 @@ enum Backend: String, CaseIterable, CustomTestStringConvertible, Sendable {
         self == .sqliteMemory
         ? SQLiteEventStore.memoryDirectory
         : FileManager.default.temporaryDirectory.path + "/bls-lifecycle-\(UUID().uuidString.prefix(8))"
-      if self == .sqlite { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
+      if self == .sqlite {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+      }
       let store = try SQLiteEventStore(
         dataDirectory: directory, options: .init(expirationSweepSeconds: sweepSeconds, clock: clock))
       return Subject(

@@ -24,7 +24,9 @@ struct StoreConditionsTests {
     }
   }
 
-  @Test("a held writer: the batch in flight is stored, events abandoned or late meanwhile are not", arguments: Backend.queued)
+  @Test(
+    "a held writer: the batch in flight is stored, events abandoned or late meanwhile are not",
+    arguments: Backend.queued)
   func heldWriter(_ backend: Backend) throws {
     let subject = try backend.open()
     defer { subject.close() }

@@ -29,7 +29,8 @@ enum PGLifecycleBackfill {
         else { continue }
         // Tags another program wrote malformed are skipped, as the SQLite migration does.
         guard let tags = try? NostrEvent.storedTags(fromJSON: text, eventID: id) else { continue }
-        let event = NostrEvent(id: id, pubkey: pubkey, createdAt: createdAt, kind: kind, tags: tags, content: "", sig: "")
+        let event = NostrEvent(
+          id: id, pubkey: pubkey, createdAt: createdAt, kind: kind, tags: tags, content: "", sig: "")
         if let time = PGEventWriter.expiresAt(event) {
           try db.query(
             "INSERT INTO event_expirations (event_id, expires_at) VALUES ($1, $2::bigint) ON CONFLICT DO NOTHING",
