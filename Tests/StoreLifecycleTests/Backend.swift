@@ -71,7 +71,7 @@ enum Backend: String, CaseIterable, CustomTestStringConvertible, Sendable {
       let url = try #require(PostgresCluster.shared).createDatabase()
       let store = try PostgresEventStore(
         url: url, options: .init(expirationSweepSeconds: sweepSeconds, clock: clock))
-      return Subject(
+      var subject = Subject(
         store: store,
         sweep: { time in
           setting(time)
@@ -85,6 +85,14 @@ enum Backend: String, CaseIterable, CustomTestStringConvertible, Sendable {
         },
         dropped: { store.statistics.droppedBeforeCommit },
         close: { store.close() })
+      subject.awaitHeld = {
+        // The writer's session waits for the advisory lock (pg_locks: not granted).
+        let admin = try? PGConnection.connect(url: url, applicationName: "bls-tests-watch")
+        defer { admin?.close() }
+        let waiting = "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"
+        for _ in 0..<2000 where (try? admin?.query(waiting, []).rows.first?[0]) != "1" { usleep(5000) }
+      }
+      return subject
     }
   }
 }
@@ -97,6 +105,9 @@ struct Subject {
   var sweep: (Int64) throws -> Int
   /// Holds the writer before its next commit; returns what releases it (`nil`: no writer).
   var stall: (() throws -> () -> Void)?
+  /// Returns once the writer has taken a batch and waits for the stall (or, where that cannot
+  /// be seen, after a moment).
+  var awaitHeld: () -> Void = { usleep(200_000) }
   /// Events dropped unstored when their batch formed.
   var dropped: () -> Int
   var close: () -> Void

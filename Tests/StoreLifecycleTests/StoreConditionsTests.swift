@@ -37,7 +37,7 @@ struct StoreConditionsTests {
     let inFlight = Events.make(content: "taken into a batch before the stall")
     let first = Outcome()
     store.store(inFlight, conditions: .always) { first.set($0) }
-    usleep(200_000)  // the writer has taken it and waits
+    subject.awaitHeld()  // the writer has taken it and waits
 
     let abandonedFlag = Atomic<Bool>(false)
     let abandoned = Events.make(content: "its request went away")
