@@ -73,7 +73,8 @@ let package = Package(
     .target(
       name: "BLSStore", dependencies: ["Nostr", "JSON", "CSQLite", "Threads", "ProcessSupport", "BLSMetrics"]),
     // PostgreSQL for several nodes sharing one database (DATABASE_URL), through libpq.
-    .target(name: "BLSPostgres", dependencies: ["Nostr", "JSON", "CPostgres", "Threads", "ProcessSupport"]),
+    .target(
+      name: "BLSPostgres", dependencies: ["Nostr", "JSON", "CPostgres", "Threads", "ProcessSupport", "BLSMetrics"]),
     .target(
       name: "BLSFastCGI", dependencies: ["HTTPCore", "FastCGIWire", "CLinux", "Threads", "ProcessSupport"]),
     .executableTarget(
@@ -119,7 +120,12 @@ let package = Package(
     .testTarget(
       name: "BLSStoreTests", dependencies: ["BLSTestSupport", "BLSStore", "Nostr", "JSON", "Threads"]),
     .testTarget(
-      name: "BLSPostgresTests", dependencies: ["BLSTestSupport", "BLSPostgres", "Nostr", "JSON", "Threads"]),
+      name: "BLSPostgresTests",
+      dependencies: ["BLSTestSupport", "BLSPostgres", "BLSMetrics", "Nostr", "JSON", "Threads"]),
+    // The event lifecycle (issue 14) once for every store: SQLite, in memory, PostgreSQL.
+    .testTarget(
+      name: "StoreLifecycleTests",
+      dependencies: ["BLSTestSupport", "BLSStore", "BLSPostgres", "Nostr", "Threads"]),
     .testTarget(name: "HTTPCoreTests", dependencies: ["HTTPCore"]),
     // Metrics against the real application and store, and the examples/ that name them.
     .testTarget(

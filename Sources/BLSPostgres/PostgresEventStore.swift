@@ -1,7 +1,9 @@
 import CPostgres
+import Glibc
 import JSON
 import Nostr
 import Synchronization
+import Threads
 
 /// The ``Nostr/EventStore`` for several BLS nodes sharing one PostgreSQL database
 /// (`DATABASE_URL`; docs/contract.md § Storage).
@@ -15,6 +17,9 @@ import Synchronization
 ///   row, duplicates by id on the primary key (``PGEventWriter``).
 /// - Faults: a lost connection fails its batch (`unavailable`) and is reopened with backoff;
 ///   ``isAvailable`` is `false` meanwhile. Reads use their own connections.
+/// - Lifecycle (issue 14, as the SQLite store): NIP-09 deletions applied in the transaction
+///   that stores them and refused afterwards (``isDeleted(_:)``), on every node at once; NIP-40
+///   expirations deleted by a sweep on each node's writer (``Options/expirationSweepSeconds``).
 public final class PostgresEventStore: EventStore, @unchecked Sendable {
   /// Tuning knobs; the defaults suit the server.
   public struct Options: Sendable {
@@ -27,15 +32,23 @@ public final class PostgresEventStore: EventStore, @unchecked Sendable {
     /// How often the server is pinged while the writer may be idle (``isAvailable``); `0`
     /// turns the probe off.
     public var probeIntervalMilliseconds: Int
+    /// `BLS_EXPIRATION_SWEEP_SECONDS`: seconds between two passes of the NIP-40 sweep, which
+    /// deletes expired events on the writer thread (at least 1).
+    public var expirationSweepSeconds: Int
+    /// The time, in Unix seconds, the sweep compares expirations with (injectable for tests).
+    public var clock: @Sendable () -> Int64
 
     public init(
       maxBatchSize: Int = 1024, maxIdleReaders: Int = 4, applicationName: String = "bls",
-      probeIntervalMilliseconds: Int = 1000
+      probeIntervalMilliseconds: Int = 1000, expirationSweepSeconds: Int = 60,
+      clock: @escaping @Sendable () -> Int64 = { Int64(time(nil)) }
     ) {
       self.maxBatchSize = maxBatchSize
       self.maxIdleReaders = maxIdleReaders
       self.applicationName = applicationName
       self.probeIntervalMilliseconds = probeIntervalMilliseconds
+      self.expirationSweepSeconds = expirationSweepSeconds
+      self.clock = clock
     }
   }
 
@@ -44,7 +57,7 @@ public final class PostgresEventStore: EventStore, @unchecked Sendable {
   /// The schema version the database had when opened (`0` for a new database).
   public let openedSchemaVersion: Int
 
-  private let committer: PGGroupCommitter
+  let committer: PGGroupCommitter
   private let readers: PGReaderPool
   private let probe: PGProbe?
   private let closed = Mutex(false)
@@ -77,14 +90,16 @@ public final class PostgresEventStore: EventStore, @unchecked Sendable {
     }
     // A user who may migrate may still lack the rights to write.
     do {
-      try writer.query("SELECT 1 FROM events, event_tags, event_addresses LIMIT 0", [])
-      try writer.execute("BEGIN; LOCK TABLE events, event_tags, event_addresses IN ROW EXCLUSIVE MODE; ROLLBACK")
+      try writer.query("SELECT 1 FROM \(Self.tables) LIMIT 0", [])
+      try writer.execute("BEGIN; LOCK TABLE \(Self.tables) IN ROW EXCLUSIVE MODE; ROLLBACK")
     } catch {
       _ = try? writer.execute("ROLLBACK")
       writer.close()
-      throw PostgresOpenError(error, doing: "checking write access to events, event_tags and event_addresses")
+      throw PostgresOpenError(error, doing: "checking write access to \(Self.tables)")
     }
-    committer = PGGroupCommitter(connection: writer, maxBatch: options.maxBatchSize, connect: connect)
+    committer = PGGroupCommitter(
+      connection: writer, maxBatch: options.maxBatchSize, sweepIntervalSeconds: options.expirationSweepSeconds,
+      clock: options.clock, connect: connect)
     readers = PGReaderPool(maxIdle: options.maxIdleReaders, connect: connect)
     probe =
       options.probeIntervalMilliseconds > 0
@@ -92,6 +107,9 @@ public final class PostgresEventStore: EventStore, @unchecked Sendable {
   }
 
   deinit { close() }
+
+  /// Every table the writer writes.
+  static let tables = "events, event_tags, event_addresses, event_expirations, event_deletions, address_deletions"
 
   /// A URL BLS accepts: `postgres://` or `postgresql://` and parsed by libpq
   /// (`PQconninfoParse`). The error never repeats the URL, which may hold a password.
@@ -157,6 +175,13 @@ public final class PostgresEventStore: EventStore, @unchecked Sendable {
     return try read(query.sql, query.arguments, prepared: false)
   }
 
+  /// NIP-09 (``Nostr/EventStore/isDeleted(_:)``), on a read connection: one statement, two
+  /// primary-key searches of `event_deletions` and `address_deletions`. It reads the database
+  /// every time: another node may have stored the deletion.
+  public func isDeleted(_ event: NostrEvent) throws(EventStoreError) -> Bool {
+    try readers.withConnection { db throws(PGError) in try PGEventWriter.isDeleted(event, on: db) }
+  }
+
   /// `false` while the writer has no connection to the database (it is reconnecting), or the
   /// probe's last ping found no server (``Options/probeIntervalMilliseconds``).
   public var isAvailable: Bool { committer.isAvailable && probe?.reachable != false }
@@ -165,6 +190,16 @@ public final class PostgresEventStore: EventStore, @unchecked Sendable {
 
   /// What the writer has done since open.
   public var statistics: PGWriterStatistics { committer.statistics }
+
+  /// Runs the NIP-40 expiration sweep now, on the writer thread between batches, until no
+  /// expired event is left (that another node's sweep is not deleting at the same moment);
+  /// returns how many it deleted. The server never needs this (the sweep runs every
+  /// ``Options/expirationSweepSeconds``); tools and tests do.
+  public func deleteExpiredEvents() throws(EventStoreError) -> Int {
+    let answer = BlockingQueue<Result<Int, EventStoreError>>()
+    committer.sweepNow { answer.push($0) }
+    return try answer.pop()!.get()
+  }
 
   /// The writer connection's server process id (`pg_backend_pid()`), for operators and tests.
   public var writerBackendPID: Int32 { committer.backendPID }

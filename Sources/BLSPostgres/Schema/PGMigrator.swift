@@ -38,7 +38,9 @@ enum PGMigrator {
     for version in found..<PGSchema.currentVersion {
       do {
         try connection.execute("BEGIN")
-        try connection.execute(PGSchema.migrations[version])
+        let step = PGSchema.migrations[version]
+        try connection.execute(step.sql)
+        try step.backfill?(connection)
         try connection.query("INSERT INTO bls_schema (version) VALUES ($1)", [String(version + 1)])
         try connection.execute("COMMIT")
       } catch {

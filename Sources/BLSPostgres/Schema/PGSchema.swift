@@ -21,7 +21,7 @@ import Nostr
 ///   `content_json` (`NULL` for every other event), which is what the store reads back.
 enum PGSchema {
   /// The version this release writes.
-  static let currentVersion = 1
+  static let currentVersion = 2
 
   /// `pg_advisory_lock` key held while migrating, so nodes starting together migrate once
   /// (the ASCII of "BLSschm").
@@ -35,8 +35,18 @@ enum PGSchema {
     )
     """
 
+  /// One forward step: its DDL, then, in the same transaction, what must be computed from
+  /// the rows already there (in Swift, with the writer's own rules).
+  struct Migration: Sendable {
+    var sql: String
+    var backfill: (@Sendable (PGConnection) throws(PGError) -> Void)? = nil
+  }
+
   /// Forward migrations; `migrations[n]` takes a database from version `n` to `n + 1`.
-  static let migrations: [String] = [version1]
+  static let migrations: [Migration] = [
+    Migration(sql: version1),
+    Migration(sql: lifecycle, backfill: { db throws(PGError) in try PGLifecycleBackfill.run(on: db) }),
+  ]
 
   static let version1 = """
     CREATE TABLE events (

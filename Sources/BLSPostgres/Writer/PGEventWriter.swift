@@ -18,6 +18,14 @@ import Nostr
 ///   each other; a deadlock or serialization failure anyway retries the batch.
 /// - One bad event (a value PostgreSQL refuses): the batch is rolled back and run again with a
 ///   SAVEPOINT per event, so only that event fails.
+/// - NIP-09 across nodes (``PGSchema/deletionLockKey``): every batch first takes one
+///   transaction-scoped advisory lock, shared — so batches of several nodes run side by side —
+///   or, when the batch holds a kind-5 deletion, exclusive. A deletion and an event it names
+///   are therefore never in two open transactions at once: whichever commits second sees the
+///   other (READ COMMITTED, a statement after the lock), so a target stored on one node while
+///   another applies its deletion is either deleted or refused, never left. A batch holding
+///   the exclusive lock keeps its events in arrival order (nobody else writes meanwhile, so no
+///   lock order is needed), as the SQLite writer does.
 final class PGEventWriter {
   /// The fate of one batch.
   struct BatchResult {
@@ -51,7 +59,10 @@ final class PGEventWriter {
         order.append((lockKey(event), index))
       }
     }
-    order.sort { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) || ($0.key == $1.key && $0.index < $1.index) }
+    let exclusive = order.contains { events[$0.index].isDeletion }
+    if !exclusive {
+      order.sort { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) || ($0.key == $1.key && $0.index < $1.index) }
+    }
     let batch = order.map { (index: $0.index, event: events[$0.index]) }
     guard !batch.isEmpty else {
       return BatchResult(results: results.map { $0! }, committed: true, connectionLost: false)
@@ -59,7 +70,7 @@ final class PGEventWriter {
     var outcome = Attempt.retry(PGError(sqlState: nil, message: "not attempted", connectionLost: false))
     for isolated in [false, true] {
       for _ in 0...conflictRetries {
-        outcome = attempt(batch, receivedAt: receivedAt, isolated: isolated, on: connection)
+        outcome = attempt(batch, receivedAt: receivedAt, isolated: isolated, exclusive: exclusive, on: connection)
         guard case .retry = outcome else { break }
       }
       if case .eventFailed = outcome { continue }
@@ -97,12 +108,19 @@ final class PGEventWriter {
   }
 
   private static func attempt(
-    _ batch: [(index: Int, event: NostrEvent)], receivedAt: Int64, isolated: Bool, on db: PGConnection
+    _ batch: [(index: Int, event: NostrEvent)], receivedAt: Int64, isolated: Bool, exclusive: Bool,
+    on db: PGConnection
   ) -> Attempt {
     do {
       try db.run(prepared: "BEGIN ISOLATION LEVEL READ COMMITTED", [])
     } catch {
       return .notStarted(error)
+    }
+    do {
+      try db.run(prepared: exclusive ? exclusiveLockSQL : sharedLockSQL, [])
+    } catch {
+      rollback(db)
+      return error.isRetryable ? .retry(error) : .failed(error)
     }
     var results: [Result<StoreOutcome, EventStoreError>] = []
     results.reserveCapacity(batch.count)
@@ -170,17 +188,28 @@ final class PGEventWriter {
 
   // MARK: One event
 
+  static let sharedLockSQL = "SELECT pg_advisory_xact_lock_shared(\(PGSchema.deletionLockKey))"
+  static let exclusiveLockSQL = "SELECT pg_advisory_xact_lock(\(PGSchema.deletionLockKey))"
+
+  /// Inserts an event, its `event_tags` rows and its NIP-40 `event_expirations` row (`$12`,
+  /// `NULL` for none) in one statement — unless its author deleted its id (NIP-09; never for a
+  /// kind 5). Returns how many events were inserted and whether it was deleted.
   static let insertEventSQL = """
-    WITH e AS (
+    WITH d AS (
+      SELECT $3::integer <> 5 AND EXISTS (SELECT 1 FROM event_deletions WHERE event_id = $1 AND pubkey = $2) AS deleted
+    ), e AS (
       INSERT INTO events (id, pubkey, kind, content, tags, created_at, sig, received_at, content_json)
-      VALUES ($1, $2, $3::integer, $4, $5, $6::bigint, $7, $8::bigint, $11)
+      SELECT $1, $2, $3::integer, $4, $5, $6::bigint, $7, $8::bigint, $11 FROM d WHERE NOT d.deleted
       ON CONFLICT (id) DO NOTHING
       RETURNING id, created_at
     ), t AS (
       INSERT INTO event_tags (name, value, created_at, event_id)
       SELECT n, v, e.created_at, e.id FROM e, unnest($9::text[], $10::text[]) AS tag(n, v)
+    ), x AS (
+      INSERT INTO event_expirations (event_id, expires_at)
+      SELECT e.id, $12::bigint FROM e WHERE $12::bigint IS NOT NULL
     )
-    SELECT count(*) FROM e
+    SELECT (SELECT count(*) FROM e), (SELECT deleted FROM d)
     """
 
   static let claimAddressSQL = """
@@ -204,8 +233,16 @@ final class PGEventWriter {
     -> StoreOutcome
   {
     guard event.kindClass.isReplaceable else {
-      return try insert(event, receivedAt: receivedAt, on: db) ? .stored : .duplicate
+      switch try insert(event, receivedAt: receivedAt, on: db) {
+      case .inserted:
+        if event.isDeletion { try applyDeletion(event, on: db) }
+        return .stored
+      case .duplicate: return .duplicate
+      case .deleted: return .superseded
+      }
     }
+    // NIP-09: a version its author deleted is accepted and not stored (PGEventWriter+Lifecycle).
+    if try isDeleted(event, on: db) { return .superseded }
     let hash = addressHash(event)
     let claim = try db.run(
       prepared: claimAddressSQL,
@@ -216,26 +253,42 @@ final class PGEventWriter {
     if row[1] == "t" {
       // A new address, now ours. (An id already stored elsewhere is a duplicate; the address
       // row then names it, which is where it belongs.)
-      return try insert(event, receivedAt: receivedAt, on: db) ? .stored : .duplicate
+      return try insert(event, receivedAt: receivedAt, on: db) == .inserted ? .stored : .duplicate
     }
-    if holder.utf8.elementsEqual(event.id.utf8) { return .duplicate }
     // The address row is locked by this transaction; this statement's snapshot sees what its
-    // previous holder committed.
-    if let text = try db.run(prepared: holderSQL, [holder]).rows.first?[0], let createdAt = Int64(text) {
+    // previous holder committed. (A holder may be gone — expired, or deleted by its author —
+    // leaving the row naming it: the address is then free.)
+    let held = try db.run(prepared: holderSQL, [holder]).rows.first?[0].flatMap { Int64($0) }
+    if holder.utf8.elementsEqual(event.id.utf8) {
+      guard held == nil else { return .duplicate }
+      return try insert(event, receivedAt: receivedAt, on: db) == .inserted ? .stored : .duplicate
+    }
+    if let createdAt = held {
       let newer =
         event.createdAt != createdAt
         ? event.createdAt > createdAt
         : event.id.utf8.lexicographicallyPrecedes(holder.utf8)
       guard newer else { return .superseded }
     }
-    guard try insert(event, receivedAt: receivedAt, on: db) else { return .duplicate }
+    guard try insert(event, receivedAt: receivedAt, on: db) == .inserted else { return .duplicate }
     try db.run(prepared: replaceSQL, [event.id, event.pubkey, String(event.kind), hash, holder])
     return .stored
   }
 
-  /// Inserts the event and its `event_tags` rows in one statement; `false` when its id is
-  /// already stored.
-  private static func insert(_ event: NostrEvent, receivedAt: Int64, on db: PGConnection) throws(PGError) -> Bool {
+  /// What ``insert(_:receivedAt:on:)`` did.
+  enum Insertion {
+    case inserted
+    /// The id is already stored.
+    case duplicate
+    /// Its author deleted this id (NIP-09): not stored.
+    case deleted
+  }
+
+  /// Inserts the event, its `event_tags` rows and its expiration in one statement
+  /// (``insertEventSQL``).
+  private static func insert(_ event: NostrEvent, receivedAt: Int64, on db: PGConnection) throws(PGError)
+    -> Insertion
+  {
     var names: [Substring] = []
     var values: [Substring] = []
     var seen = Set<[Substring]>()
@@ -250,8 +303,10 @@ final class PGEventWriter {
       [
         event.id, event.pubkey, String(event.kind), content.text, tagsJSON(event.tags), String(event.createdAt),
         event.sig, String(receivedAt), PGArray.literal(names), PGArray.literal(values), content.json,
+        expiresAt(event).map { String($0) },
       ])
-    return rows.rows.first?[0] == "1"
+    if rows.rows.first?[0] == "1" { return .inserted }
+    return rows.rows.first?[1] == "t" ? .deleted : .duplicate
   }
 
   /// The `content` and `content_json` columns of a content (``PGSchema``): the text itself

@@ -1,3 +1,4 @@
+import BLSMetrics
 import Glibc
 import Nostr
 import ProcessSupport
@@ -14,6 +15,12 @@ import Threads
 /// on a new connection. The writer then reconnects,
 /// at once and then with a doubling backoff (``Backoff``); while it has no connection, queued
 /// events fail at once with `unavailable` and ``isAvailable`` is `false`.
+///
+/// Between batches the same thread runs the NIP-40 expiration sweep (issue 14), as the SQLite
+/// writer does: one pass every `sweepIntervalSeconds`, each at most
+/// ``PGSchema/expirationSweepLimit`` events in one statement; after a full pass the next
+/// follows the next batch, so a backlog never holds up accepts for more than one pass. Every
+/// node sweeps; their passes skip each other's rows (``PGEventWriter/sweepSQL``).
 final class PGGroupCommitter: @unchecked Sendable {
   private struct Ticket {
     let event: NostrEvent
@@ -26,6 +33,8 @@ final class PGGroupCommitter: @unchecked Sendable {
     var closing = false
     var available = true
     var stats = PGWriterStatistics()
+    /// Callers of ``sweepNow(completion:)`` waiting for a full sweep.
+    var sweepRequests: [@Sendable (Result<Int, EventStoreError>) -> Void] = []
   }
 
   /// Reconnection delays: the first try at once, then 100 ms doubling to 5 s.
@@ -51,14 +60,24 @@ final class PGGroupCommitter: @unchecked Sendable {
   private var connection: PGConnection?
   private var backoff = Backoff()
   private var thread: PosixThread?
+  /// Commit time and size for the `/metrics` page.
+  let metrics = WriterMetrics()
+  /// Milliseconds between two passes of the NIP-40 expiration sweep.
+  private let sweepInterval: Int64
+  /// Unix seconds: the time the sweep compares expirations with.
+  private let clock: @Sendable () -> Int64
 
   /// Starts the writer thread on `connection`; `connect` opens a replacement when it is lost.
   init(
-    connection: PGConnection, maxBatch: Int, connect: @escaping () throws(PGError) -> PGConnection
+    connection: PGConnection, maxBatch: Int, sweepIntervalSeconds: Int = 60,
+    clock: @escaping @Sendable () -> Int64 = { Int64(time(nil)) },
+    connect: @escaping () throws(PGError) -> PGConnection
   ) {
     self.connection = connection
     self.maxBatch = max(1, maxBatch)
     self.connect = connect
+    self.sweepInterval = Int64(max(1, sweepIntervalSeconds)) * 1000
+    self.clock = clock
     thread = PosixThread.essential { [unowned self] in self.run() }
   }
 
@@ -83,6 +102,21 @@ final class PGGroupCommitter: @unchecked Sendable {
 
   var statistics: PGWriterStatistics { state.withLock { $0.stats } }
 
+  /// Events queued and not yet taken into a batch.
+  var queueDepth: Int { state.withLock { $0.queue.count } }
+
+  /// Asks the writer for a full expiration sweep now, between batches: pass after pass until
+  /// nothing is due. `completion` gets the number of events deleted, on the writer thread (or
+  /// at once, with `closed`, if the store is closed).
+  func sweepNow(completion: @escaping @Sendable (Result<Int, EventStoreError>) -> Void) {
+    let accepted = state.withLock { state -> Bool in
+      guard !state.closing else { return false }
+      state.sweepRequests.append(completion)
+      return true
+    }
+    if accepted { state.wakeWaiters() } else { completion(.failure(Self.closedError)) }
+  }
+
   /// The writer connection's server process id (for tests that cut it).
   private(set) var backendPID: Int32 {
     get { pid.withLock { $0 } }
@@ -101,71 +135,142 @@ final class PGGroupCommitter: @unchecked Sendable {
 
   private func run() {
     backendPID = connection?.backendPID ?? 0
+    var nextSweep = MonotonicClock.milliseconds() + sweepInterval
     while true {
       if connection == nil, !reconnect() {
         // No database: answer whatever waits, then look again shortly.
-        let (taken, closing) = state.withLock { state -> ([Ticket], Bool) in
-          defer { state.queue.removeAll() }
+        let (taken, requests, closing) = state.withLock { state in
+          defer {
+            state.queue.removeAll()
+            state.sweepRequests.removeAll()
+          }
           state.stats.failedWhileUnavailable += state.queue.count
-          return (state.queue, state.closing)
+          return (state.queue, state.sweepRequests, state.closing)
         }
         for ticket in taken { ticket.completion(.failure(Self.unavailableError)) }
+        for request in requests { request(.failure(Self.unavailableError)) }
         if closing { return }
         usleep(20_000)
         continue
       }
-      let taken = state.wait(until: { !$0.queue.isEmpty || $0.closing }) { state -> [Ticket] in
+      let wait = Int(max(0, nextSweep - MonotonicClock.milliseconds()))
+      let (taken, requests, closing) = state.wait(
+        until: { !$0.queue.isEmpty || $0.closing || !$0.sweepRequests.isEmpty }, timeoutMilliseconds: wait
+      ) { state, _ in
         let take = min(state.queue.count, maxBatch)
-        defer { state.queue.removeFirst(take) }
-        return Array(state.queue.prefix(take))
+        defer {
+          state.queue.removeFirst(take)
+          state.sweepRequests = []
+        }
+        return (Array(state.queue.prefix(take)), state.sweepRequests, state.closing)
       }
-      if taken.isEmpty {
+      if !taken.isEmpty { commit(taken) }
+      if !requests.isEmpty {
+        let result = sweepAll()
+        for request in requests { request(result) }
+      } else if MonotonicClock.milliseconds() >= nextSweep, connection != nil {
+        // One bounded pass; a full one means a backlog, worked off on the next turns, each
+        // after the batch that gathered meanwhile.
+        let full = (try? sweepPass().get()) == PGSchema.expirationSweepLimit
+        nextSweep = MonotonicClock.milliseconds() + (full ? 0 : sweepInterval)
+      }
+      if closing && taken.isEmpty {
         connection?.close()
         return
       }
-      // The last moment an event can still be left out (StoreConditions).
-      let now = StoreConditions.wallClockMillis()
-      var batch: [Ticket] = []
-      var dropped = 0
-      for ticket in taken {
-        if let violation = ticket.conditions.violation(now: now) {
-          ticket.completion(.failure(violation))
-          dropped += 1
-        } else {
-          batch.append(ticket)
-        }
-      }
-      if dropped > 0 { state.withLock { $0.stats.droppedBeforeCommit += dropped } }
-      if batch.isEmpty { continue }
+    }
+  }
 
-      var outcome = PGEventWriter.apply(batch.map(\.event), receivedAt: Int64(time(nil)), on: connection!)
-      if outcome.lostBeforeBegin {
-        // The connection died while idle (a server restart, an idle timeout): nothing of
-        // this batch reached the server, so it runs once more on a new connection.
+  /// Commits one batch on the writer's connection and answers its callers.
+  private func commit(_ taken: [Ticket]) {
+    // The last moment an event can still be left out (StoreConditions).
+    let now = StoreConditions.wallClockMillis()
+    var batch: [Ticket] = []
+    var dropped: [(Ticket, EventStoreError)] = []
+    for ticket in taken {
+      if let violation = ticket.conditions.violation(now: now) {
+        dropped.append((ticket, violation))
+      } else {
+        batch.append(ticket)
+      }
+    }
+    // Counted before anyone is answered: whoever reads the metrics after the answer sees it.
+    if !dropped.isEmpty { state.withLock { $0.stats.droppedBeforeCommit += dropped.count } }
+    for (ticket, violation) in dropped { ticket.completion(.failure(violation)) }
+    guard !batch.isEmpty, connection != nil else {
+      for ticket in batch { ticket.completion(.failure(Self.unavailableError)) }
+      return
+    }
+
+    let start = MonotonicClock.nanoseconds()
+    var outcome = PGEventWriter.apply(batch.map(\.event), receivedAt: Int64(time(nil)), on: connection!)
+    if outcome.lostBeforeBegin {
+      // The connection died while idle (a server restart, an idle timeout): nothing of
+      // this batch reached the server, so it runs once more on a new connection.
+      connection?.close()
+      connection = nil
+      backoff.succeeded()
+      if reconnect() {
+        outcome = PGEventWriter.apply(batch.map(\.event), receivedAt: Int64(time(nil)), on: connection!)
+      }
+    }
+    if outcome.connectionLost {
+      connection?.close()
+      connection = nil
+      Log.warning("PostgreSQL: the writer's connection was lost; \(batch.count) events failed; reconnecting")
+    }
+    let elapsed = MonotonicClock.nanoseconds() &- start
+    state.withLock { state in
+      if outcome.committed {
+        state.stats.commits += 1
+        state.stats.events += batch.count
+        state.stats.maxBatch = max(state.stats.maxBatch, batch.count)
+        state.stats.recordOutcomes(outcome.results)
+      } else {
+        state.stats.failedBatches += 1
+      }
+      if outcome.connectionLost { state.available = false }
+    }
+    if outcome.committed { metrics.observeCommit(size: batch.count, nanoseconds: elapsed) }
+    // Outside the lock: a completion answers its request.
+    for (ticket, result) in zip(batch, outcome.results) { ticket.completion(result) }
+  }
+
+  /// One pass of the NIP-40 sweep (``PGEventWriter/deleteExpired(now:limit:on:)``), counted.
+  /// A lost connection is dropped, to be reopened before the next batch.
+  private func sweepPass() -> Result<Int, EventStoreError> {
+    guard let db = connection else { return .failure(Self.unavailableError) }
+    let result: Result<Int, EventStoreError>
+    do {
+      result = .success(try PGEventWriter.deleteExpired(now: clock(), limit: PGSchema.expirationSweepLimit, on: db))
+    } catch {
+      if error.connectionLost {
         connection?.close()
         connection = nil
-        backoff.succeeded()
-        if reconnect() {
-          outcome = PGEventWriter.apply(batch.map(\.event), receivedAt: Int64(time(nil)), on: connection!)
-        }
+        state.withLock { $0.available = false }
       }
-      if outcome.connectionLost {
-        connection?.close()
-        connection = nil
-        Log.warning("PostgreSQL: the writer's connection was lost; \(batch.count) events failed; reconnecting")
+      result = .failure(EventStoreError(error))
+    }
+    state.withLock { state in
+      state.stats.sweepPasses += 1
+      switch result {
+      case .success(let deleted): state.stats.sweepDeleted += deleted
+      case .failure: state.stats.sweepFailures += 1
       }
-      state.withLock { state in
-        if outcome.committed {
-          state.stats.commits += 1
-          state.stats.events += batch.count
-          state.stats.maxBatch = max(state.stats.maxBatch, batch.count)
-        } else {
-          state.stats.failedBatches += 1
-        }
-        if outcome.connectionLost { state.available = false }
+    }
+    return result
+  }
+
+  /// Passes until one deletes less than a full chunk; the total deleted.
+  private func sweepAll() -> Result<Int, EventStoreError> {
+    var total = 0
+    while true {
+      switch sweepPass() {
+      case .failure(let error): return .failure(error)
+      case .success(let deleted):
+        total += deleted
+        if deleted < PGSchema.expirationSweepLimit { return .success(total) }
       }
-      // Outside the lock: a completion answers its request.
-      for (ticket, result) in zip(batch, outcome.results) { ticket.completion(result) }
     }
   }
 

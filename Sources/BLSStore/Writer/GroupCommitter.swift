@@ -39,10 +39,8 @@ final class GroupCommitter: @unchecked Sendable {
   /// take it too.
   private let connectionGuard: Locked<Void>?
   private let thread = Mutex<PosixThread?>(nil)
-  /// Seconds per committed transaction (BEGIN to durable COMMIT), observed in nanoseconds.
-  let commitDurations = Histogram.seconds()
-  /// Events per committed transaction.
-  let batchSizes = Histogram(bounds: [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024])
+  /// Commit time and size for the `/metrics` page.
+  let metrics = WriterMetrics()
   /// Milliseconds between two passes of the NIP-40 expiration sweep.
   private let sweepInterval: Int64
   /// Unix seconds: the time the sweep compares expirations with.
@@ -165,10 +163,7 @@ final class GroupCommitter: @unchecked Sendable {
         state.stats.failedBatches += 1
       }
     }
-    if outcome.committed {
-      commitDurations.observe(elapsed)
-      batchSizes.observe(UInt64(batch.count))
-    }
+    if outcome.committed { metrics.observeCommit(size: batch.count, nanoseconds: elapsed) }
     // Outside the lock: a completion answers its request (a socket write).
     for (ticket, result) in zip(batch, outcome.results) { ticket.completion(result) }
   }

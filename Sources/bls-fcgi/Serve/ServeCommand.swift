@@ -119,7 +119,7 @@ struct ServeCommand: ParsableCommand {
     store.close()
     // How well group commit worked (events per durable commit), for operators and bench/run.sh.
     Log.info(store.statisticsLine)
-    Log.info("stopped: requests answered, database checkpointed and closed")
+    Log.info("stopped: requests answered, \(store.closedLine)")
   }
 
   /// The application's handler; in debug builds (the tests'), with `BLS_TEST_CRASH_HOOK=1`,

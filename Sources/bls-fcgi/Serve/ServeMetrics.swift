@@ -1,16 +1,19 @@
 import BLSApp
 import BLSFastCGI
 import BLSMetrics
+import BLSPostgres
 import BLSStore
 
 /// Wires the adapters' figures into the application's `/metrics` page at start: the store's
-/// (events, commits, queue, WAL), the transport's connections, and the process's (/proc).
+/// (events, commits, queue; SQLite's WAL), the transport's connections, and the process's (/proc).
 /// The page holds the server for the process's life (both live until exit).
 enum ServeMetrics {
-  /// The PostgreSQL store exposes no writer figures yet: its page has the requests, the
-  /// connections and the process.
+  /// Either store's writer families (the same names; PostgreSQL has no `bls_wal_bytes`).
   static func register(application: BLSApplication, store: OpenedStore, server: FastCGIServer) {
-    if case .sqlite(let sqlite) = store { application.metrics.register(sqlite) }
+    switch store {
+    case .sqlite(let sqlite): application.metrics.register(sqlite)
+    case .postgres(let postgres): application.metrics.register(postgres)
+    }
     application.metrics.register { page in
       page.single(
         "bls_connections", .gauge,

@@ -23,6 +23,14 @@ enum OpenedStore {
     }
   }
 
+  /// What ``close()`` did, for the last log line at stop.
+  var closedLine: String {
+    switch self {
+    case .sqlite: "database checkpointed and closed"
+    case .postgres: "PostgreSQL connections closed"
+    }
+  }
+
   /// The writer's figures, for the log at stop.
   var statisticsLine: String {
     switch self {

@@ -44,7 +44,9 @@ struct ServerBootstrap {
     case .postgres(let url):
       Log.info("DATABASE_URL is set: events go to PostgreSQL; DATA_DIR is not used")
       do {
-        store = .postgres(try PostgresEventStore(url: url))
+        store = .postgres(
+          try PostgresEventStore(
+            url: url, options: .init(expirationSweepSeconds: configuration.expirationSweepSeconds)))
       } catch {
         StandardIO.fail(error.description)
       }

@@ -1,20 +1,20 @@
+import BLSTestSupport
 import Foundation
 import Nostr
 import Synchronization
 import Testing
 
-@testable import BLSStore
-
-/// Nothing stored unless paid: an event whose request was abandoned, or whose deadline passed,
-/// while the disk was stalled is left out of the next batch — the only one stored is the event
-/// already in the batch being committed.
-@Suite("StoreConditions: abandoned and late events are not stored")
+/// Nothing stored unless paid, for each store with a writer queue (``Backend/queued``): an
+/// event whose request was abandoned, or whose deadline passed, while the writer was held is
+/// left out of the next batch — the only one stored is the event already in the batch being
+/// committed.
+@Suite("StoreConditions: abandoned and late events are not stored, in every queued store")
 struct StoreConditionsTests {
   /// A result a test waits for.
   final class Outcome: Sendable {
     private let value = Mutex<Result<StoreOutcome, EventStoreError>?>(nil)
     func set(_ result: Result<StoreOutcome, EventStoreError>) { value.withLock { $0 = result } }
-    func wait(seconds: Double = 10) -> Result<StoreOutcome, EventStoreError>? {
+    func wait(seconds: Double = 30) -> Result<StoreOutcome, EventStoreError>? {
       let end = Date().addingTimeInterval(seconds)
       while Date() < end {
         if let result = value.withLock({ $0 }) { return result }
@@ -24,16 +24,18 @@ struct StoreConditionsTests {
     }
   }
 
-  @Test("a dropped event is counted before its caller is answered (metrics read after the answer reconcile)")
-  func droppedCountedBeforeAnswer() throws {
-    let directory = TemporaryDirectory("conditions-count")
-    defer { directory.remove() }
-    let store = try SQLiteEventStore(dataDirectory: directory.path)
-    defer { store.close() }
+  @Test(
+    "a dropped event is counted before its caller is answered (metrics read after the answer reconcile)",
+    arguments: Backend.queued)
+  func droppedCountedBeforeAnswer(_ backend: Backend) throws {
+    let subject = try backend.open()
+    defer { subject.close() }
     let countSeenByCaller = Mutex<Int?>(nil)
     let answered = Outcome()
-    store.store(Events.make(content: "abandoned before it was taken"), conditions: StoreConditions { true }) {
-      countSeenByCaller.withLock { $0 = store.statistics.droppedBeforeCommit }
+    subject.store.store(
+      Events.make(content: "abandoned before it was taken"), conditions: StoreConditions { true }
+    ) {
+      countSeenByCaller.withLock { $0 = subject.dropped() }
       answered.set($0)
     }
     let result = try #require(answered.wait())
@@ -45,21 +47,20 @@ struct StoreConditionsTests {
     #expect(countSeenByCaller.withLock { $0 } == 1)
   }
 
-  @Test("a stalled disk: the batch in flight is stored, events abandoned or late meanwhile are not")
-  func stalledDisk() throws {
-    let directory = TemporaryDirectory("conditions")
-    defer { directory.remove() }
-    let store = try SQLiteEventStore(dataDirectory: directory.path)
-    defer { store.close() }
-    // Another connection holds the write lock: the writer's next commit waits (busy timeout 5 s).
-    let blocker = try SQLiteConnection.open(path: directory.databasePath, flags: 0x2)
-    defer { blocker.close() }
-    try blocker.execute("BEGIN IMMEDIATE")
+  @Test(
+    "a held writer: the batch in flight is stored, events abandoned or late meanwhile are not",
+    arguments: Backend.queued)
+  func heldWriter(_ backend: Backend) throws {
+    let subject = try backend.open()
+    defer { subject.close() }
+    let store = subject.store
+    let stall = try #require(subject.stall)
+    let release = try stall()
 
     let inFlight = Events.make(content: "taken into a batch before the stall")
     let first = Outcome()
     store.store(inFlight, conditions: .always) { first.set($0) }
-    usleep(200_000)  // the writer has taken it and waits on the lock
+    subject.awaitHeld()  // the writer has taken it and waits
 
     let abandonedFlag = Atomic<Bool>(false)
     let abandoned = Events.make(content: "its request went away")
@@ -73,17 +74,24 @@ struct StoreConditionsTests {
     }
     abandonedFlag.store(true, ordering: .releasing)
     usleep(300_000)  // past the late one's deadline
-    try blocker.execute("COMMIT")
+    release()
 
     #expect(try first.wait()?.get() == .stored)
-    #expect(second.wait().flatMap { try? $0.get() } == nil)
-    if case .failure(let error)? = second.wait() { #expect(error.code == EventStoreError.abandonedCode) }
-    if case .failure(let error)? = third.wait() { #expect(error.code == EventStoreError.deadlineExceededCode) }
+    guard case .failure(let abandonment)? = second.wait() else {
+      Issue.record("the abandoned event was not refused")
+      return
+    }
+    #expect(abandonment.code == EventStoreError.abandonedCode)
+    guard case .failure(let lateness)? = third.wait() else {
+      Issue.record("the late event was not refused")
+      return
+    }
+    #expect(lateness.code == EventStoreError.deadlineExceededCode)
     #expect(try fourth.wait()?.get() == .stored)
     #expect(try store.event(id: inFlight.id) != nil)
     #expect(try store.event(id: abandoned.id) == nil)
     #expect(try store.event(id: late.id) == nil)
     #expect(try store.event(id: kept.id) != nil)
-    #expect(store.statistics.droppedBeforeCommit == 2)
+    #expect(subject.dropped() == 2)
   }
 }
