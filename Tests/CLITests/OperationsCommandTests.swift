@@ -36,7 +36,7 @@ struct OperationsCommandTests {
 
   @Test(
     "each command has --help",
-    arguments: [["backup"], ["export"], ["import"], ["migrate"]])
+    arguments: [["backup"], ["export"], ["import"], ["copy"], ["migrate"]])
   func help(_ path: [String]) throws {
     let result = try CLIRunner.run(path + ["--help"])
     #expect(result.status == 0)
