@@ -76,7 +76,9 @@ struct PGExportTests {
       }
       read.insert(event.id)
     }
-    #expect(read == Set(before.map(\.id)))
+    let added = read.subtracting(before.map(\.id))
+    #expect(added.isEmpty, "read \(added.count) events stored after the export began")
+    #expect(read.count == before.count)
     #expect(try store.event(id: during[0].id) != nil)
   }
 
@@ -92,6 +94,30 @@ struct PGExportTests {
     var read: [String] = []
     #expect(try exporter.forEach(now: 2_000_000_000) { read.append($0.id) } == 1)
     #expect(read == [kept.id])
+  }
+
+  @Test("a connection lost between pages stops the reading with `unavailable`, after the pages read")
+  func connectionLost() throws {
+    let cluster = try #require(TestCluster.shared)
+    let (store, url) = try freshStore()
+    for _ in 0..<(PostgresEventExporter.pageRows + 5) { _ = try store.store(Events.make()) }
+    store.close()
+    let exporter = try PostgresEventExporter(url: url)
+    var read = 0
+    #expect {
+      try exporter.forEach { _ in
+        if read == 0 {
+          // The two-argument form waits until the backend is gone (PostgreSQL 14 and later).
+          _ = try cluster.admin { db throws(PGError) in
+            try db.query("SELECT pg_terminate_backend($1::integer, 10000)", [String(exporter.backendPID)])
+          }
+        }
+        read += 1
+      }
+    } throws: { error in
+      (error as? EventStoreError)?.code == "unavailable"
+    }
+    #expect(read == PostgresEventExporter.pageRows)
   }
 
   @Test("no events table, or no server: one line, never the password")

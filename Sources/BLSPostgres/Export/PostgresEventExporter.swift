@@ -48,6 +48,9 @@ public final class PostgresEventExporter {
 
   deinit { db.close() }
 
+  /// The connection's server process id (`pg_backend_pid()`), for tests.
+  var backendPID: Int32 { db.backendPID }
+
   /// Rows in `events` now (for a progress bar; ``forEach(now:_:)`` may read a few more or
   /// fewer if nodes store meanwhile).
   public func count() throws(EventStoreError) -> Int64 {

@@ -29,6 +29,8 @@ public final class EventImporter {
 
   /// Counts so far, and the first few reasons lines were refused.
   public struct Summary: Sendable, Equatable, CustomStringConvertible {
+    /// Lines read (blank ones not counted), or for a copy, events read, expired ones included:
+    /// the sum of every count below.
     public var lines: Int64 = 0
     public var stored: Int64 = 0
     public var duplicate: Int64 = 0
