@@ -16,7 +16,7 @@ struct BLSCommand: ParsableCommand {
     subcommands: [
       RunCommand.self, ServeCommand.self, HealthcheckCommand.self, TOONCommand.self,
       KeygenCommand.self, PayloadCommand.self,
-      BackupCommand.self, ExportCommand.self, ImportCommand.self, MigrateCommand.self,
+      BackupCommand.self, ExportCommand.self, ImportCommand.self, CopyCommand.self, MigrateCommand.self,
     ]
   )
 

@@ -18,6 +18,42 @@ struct ToolsLogicTests {
     #expect(Progress.duration(3720) == "1 h 02 min")
   }
 
+  @Test("progress log interval: BLS_PROGRESS_SECONDS in seconds, 0 for every step; anything else the default")
+  func progressInterval() {
+    #expect(Progress.logInterval(nil) == 5000 && Progress.logInterval("") == 5000)
+    #expect(Progress.logInterval("0") == 0 && Progress.logInterval("30") == 30_000)
+    #expect(Progress.logInterval("86400") == 86_400_000)
+    for bad in ["-1", "1.5", " 3", "86401", "999999999999999999999", "x"] {
+      #expect(Progress.logInterval(bad) == 5000, "\(bad)")
+    }
+  }
+
+  @Test("database locations: sqlite:PATH and libpq URIs; anything else refused without repeating it")
+  func databaseLocations() throws {
+    #expect(try EventDatabase.parse("sqlite:/data") == .sqlite("/data"))
+    #expect(try EventDatabase.parse("sqlite:backup.db") == .sqlite("backup.db"))
+    #expect(try EventDatabase.parse("postgres://u:p@h/db") == .postgres("postgres://u:p@h/db"))
+    #expect(try EventDatabase.parse("postgresql:///db?host=/run/pg") == .postgres("postgresql:///db?host=/run/pg"))
+    for bad in ["sqlite:", "sqlite::memory:", "/data", "mysql://root:hunter2@db/x", "PostgreSQL://u:hunter2@h/db"] {
+      #expect {
+        _ = try EventDatabase.parse(bad)
+      } throws: { error in
+        guard let refusal = error as? EventDatabase.Refusal else { return false }
+        return !refusal.reason.contains("hunter2") && !refusal.reason.contains("\n")
+      }
+    }
+    // A data directory is read as its events.db and written as itself; a path naming
+    // events.db is written into its directory; any other existing file is not written.
+    let directory = FileManager.default.temporaryDirectory.path
+    #expect(EventDatabase.databaseFile(directory) == directory + "/events.db")
+    #expect(EventDatabase.databaseFile("/etc/hostname") == "/etc/hostname")
+    #expect(EventDatabase.dataDirectory(directory) == directory)
+    #expect(EventDatabase.dataDirectory("/srv/bls/events.db") == "/srv/bls")
+    #expect(EventDatabase.dataDirectory("events.db") == ".")
+    #expect(EventDatabase.dataDirectory("/nonexistent-bls") == "/nonexistent-bls")
+    #expect(EventDatabase.dataDirectory("/etc/hostname") == nil)
+  }
+
   /// The lines a reader returns for `input`, read through a pipe in small writes.
   func lines(_ input: String, maxBytes: Int) throws -> [String] {
     var fds: [Int32] = [0, 0]

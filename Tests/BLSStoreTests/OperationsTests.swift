@@ -232,6 +232,45 @@ struct OperationsTests {
     #expect(importer.current == EventImporter.Summary(lines: 4, stored: 2, duplicate: 1, superseded: 1))
   }
 
+  @Test("an event whose NIP-40 expiration has passed is never stored: counted expired; a later one is stored")
+  func importExpired() throws {
+    let key = SecretKey.generate()
+    let past = NostrEvent.signed(secretKey: key, createdAt: 100, kind: 1, tags: [["expiration", "1999"]], content: "a")
+    let due = NostrEvent.signed(secretKey: key, createdAt: 100, kind: 1, tags: [["expiration", "2000"]], content: "b")
+    let later = NostrEvent.signed(
+      secretKey: key, createdAt: 100, kind: 1, tags: [["expiration", "2001"]], content: "c")
+    let target = TemporaryDirectory("import-expired")
+    defer { target.remove() }
+    let store = try SQLiteEventStore(dataDirectory: target.path)
+    let importer = EventImporter(store: store, clock: { 2000 })
+    importer.add(line: past.jsonValue.serializedBytes, number: 1)
+    importer.add(event: due)
+    importer.add(event: later)
+    importer.addExpired(2)
+    importer.finish()
+    #expect(try store.query([NostrFilter()]).map(\.id) == [later.id])
+    store.close()
+    #expect(importer.current == EventImporter.Summary(lines: 5, stored: 1, expired: 4))
+  }
+
+  @Test("an event read from a database is verified as a line is; refusals name its id")
+  func importEventVerified() throws {
+    let events = Self.signedEvents(3)
+    var changed = events[1]
+    changed.content += "!"
+    let target = TemporaryDirectory("import-event")
+    defer { target.remove() }
+    let store = try SQLiteEventStore(dataDirectory: target.path)
+    let importer = EventImporter(store: store)
+    for event in [events[0], changed, events[2]] { importer.add(event: event) }
+    importer.finish()
+    #expect(Set(try store.query([NostrFilter()]).map(\.id)) == [events[0].id, events[2].id])
+    store.close()
+    let summary = importer.current
+    #expect(summary.lines == 3 && summary.stored == 2 && summary.invalid == 1)
+    #expect(summary.reasons.first?.hasPrefix("event \(changed.id): id_mismatch") == true, "\(summary.reasons)")
+  }
+
   @Test("tampered lines are refused and named: bad id, bad signature, not JSON, overlong; the rest is stored")
   func importRefusesTampering() throws {
     let events = Self.signedEvents(6)
@@ -263,7 +302,7 @@ struct OperationsTests {
     #expect(summary.reasons[1].hasPrefix("line 4: bad_signature"))
     #expect(summary.reasons[2].hasPrefix("line 6: "))
     #expect(summary.reasons[3] == "line 7: longer than 1048576 bytes")
-    #expect(summary.description.contains("invalid 4 (line 2: id_mismatch"))
+    #expect(summary.description.contains("invalid 4, expired 0 (line 2: id_mismatch"))
   }
 }
 

@@ -36,7 +36,7 @@ struct OperationsCommandTests {
 
   @Test(
     "each command has --help",
-    arguments: [["backup"], ["export"], ["import"], ["migrate"]])
+    arguments: [["backup"], ["export"], ["import"], ["copy"], ["migrate"]])
   func help(_ path: [String]) throws {
     let result = try CLIRunner.run(path + ["--help"])
     #expect(result.status == 0)
@@ -56,7 +56,10 @@ struct OperationsCommandTests {
     let lines = Self.signedLines(50)
     let imported = try Self.run(["import"], dataDir: first, stdin: lines.joined(separator: "\n") + "\n")
     #expect(imported.status == 0, "\(imported.stderr)")
-    #expect(imported.stderr.contains("imported 50 lines: stored 50, duplicate 0, superseded 0, invalid 0"))
+    #expect(
+      imported.stderr.contains(
+        "imported 50 lines into sqlite:\(first)/events.db: stored 50, duplicate 0, superseded 0, invalid 0, expired 0 in"
+      ), "\(imported.stderr)")
 
     let exportPath = first + "/export.jsonl"
     let exported = try Self.run(["export", "--output", exportPath], dataDir: first)

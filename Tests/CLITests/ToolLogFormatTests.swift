@@ -25,7 +25,7 @@ import Testing
       let object = try JSONValue.parse(Array(line.utf8)).objectValue
       #expect(object?["level"]?.stringValue != nil && object?["fields"]?.objectValue != nil, "\(line)")
     }
-    #expect(result.stderr.contains("imported 1 lines: stored 1"))
+    #expect(result.stderr.contains("imported 1 lines into sqlite:") && result.stderr.contains(": stored 1, "))
   }
 
   @Test func anInvalidFormatLeavesTheToolsInText() throws {

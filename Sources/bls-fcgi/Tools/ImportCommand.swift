@@ -6,25 +6,30 @@ import ProcessSupport
   import Glibc
 #endif
 
-/// `bls-fcgi import [PATH|-]`: stores events from NIP-01 JSON lines, each verified first.
+/// `bls-fcgi import [PATH|-]`: stores events from NIP-01 JSON lines, each verified first, into
+/// SQLite or PostgreSQL.
 struct ImportCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "import",
     abstract: "Store events from NIP-01 JSON lines (the format of `export`), verifying each.",
     discussion: """
       Reads one JSON event object per line from PATH, or standard input for - or no PATH, and \
-      stores it in $DATA_DIR/events.db (DATA_DIR or DATA_DIR_FILE, default /data; created if \
-      absent, migrated if older). Every line is checked as BLS checks a payment's event: the \
-      fields (NIP-01, lowercase hex), the id (sha256 of the serialization) and the BIP-340 \
-      signature. Valid events are stored with the NIP-01 rules: a known id is a duplicate, an \
-      older replaceable or addressable event is superseded. They are committed thousands at \
-      a time. Blank lines are skipped; a line longer than 1 MiB (1048576 bytes) is invalid.
+      stores it in the database BLS uses: PostgreSQL when DATABASE_URL (or DATABASE_URL_FILE) \
+      is set (the schema created or migrated as the server does), else $DATA_DIR/events.db \
+      (DATA_DIR or DATA_DIR_FILE, default /data; created if absent, migrated if older). Every \
+      line is checked as BLS checks a payment's event: the fields (NIP-01, lowercase hex), the \
+      id (sha256 of the serialization) and the BIP-340 signature. Valid events are stored \
+      through the store's own writer with the NIP-01 rules: a known id is a duplicate, an \
+      older replaceable or addressable event is superseded. An event whose NIP-40 expiration \
+      has passed is counted expired and not stored. They are committed thousands at a time. \
+      Blank lines are skipped; a line longer than 1 MiB (1048576 bytes) is invalid.
 
-      Run it while BLS is stopped, or into a new DATA_DIR: the database has one writer.
+      SQLite has one writer: run it while BLS is stopped, or into a new DATA_DIR. PostgreSQL \
+      takes it while BLS nodes serve.
 
       Ends with one summary line on standard error: lines read, stored, duplicate, \
-      superseded, invalid (with the first reasons and their line numbers). Exit status 0 only \
-      when no line was invalid and every valid event was stored; 1 otherwise.
+      superseded, invalid (with the first reasons and their line numbers), expired. Exit \
+      status 0 only when no line was invalid and every valid event was stored; 1 otherwise.
       """)
 
   @Argument(help: ArgumentHelp("The file to read; - or none for standard input.", valueName: "path"))
@@ -40,16 +45,10 @@ struct ImportCommand: ParsableCommand {
     } else {
       fd = 0
     }
-    let directory = DataDirectorySetting.directory()
-    var options = SQLiteEventStore.Options(maxBatchSize: 8192)
-    options.migrationProgress = MigrationLog.handler()
-    let store: SQLiteEventStore
-    do {
-      store = try SQLiteEventStore(dataDirectory: directory, options: options)
-    } catch {
-      StandardIO.fail(error.description)
-    }
-    let importer = EventImporter(store: store)
+    let database = EventDatabase.fromEnvironment()
+    let setting = if case .postgres = database { "DATABASE_URL" } else { "DATA_DIR" }
+    let store = OpenedStore.openForImport(database, setting: setting)
+    let importer = EventImporter(store: store.eventStore)
     let progress = Progress("import", unit: "lines", total: lines)
     var reader = LineReader(fd: fd, maxBytes: EventImporter.maxLineBytes)
     var failure: String?
@@ -68,7 +67,8 @@ struct ImportCommand: ParsableCommand {
     store.close()
     progress.finish(reader.number)
     let summary = importer.current
-    Log.info("\(summary) in \(progress.elapsed)")
+    Log.info(
+      "imported \(summary.lines) lines into \(store.storageDescription): \(summary.outcomes) in \(progress.elapsed)")
     if let failure { StandardIO.fail("ERROR: \(failure)") }
     if summary.invalid > 0 || summary.failed > 0 { throw ExitCode(1) }
   }

@@ -8,7 +8,9 @@ import ProcessSupport
 /// a bar redrawn in place (count, rate, ETA) when standard error is a terminal, else one log
 /// line every ``logIntervalMilliseconds`` (a container's log stream, a CI log, a file).
 final class Progress {
-  static let logIntervalMilliseconds: Int64 = 5000
+  /// `BLS_PROGRESS_SECONDS` (an integer from 0 to 86400; 0 logs at every step) in
+  /// milliseconds, default 5 s. An invalid value is ignored with a warning.
+  static let logIntervalMilliseconds: Int64 = logInterval(ProcessEnvironment.value("BLS_PROGRESS_SECONDS"))
   static let drawIntervalMilliseconds: Int64 = 100
 
   /// What is being counted, e.g. `"export"`.
@@ -85,6 +87,18 @@ final class Progress {
     } else {
       Log.info(line)
     }
+  }
+
+  /// The log interval, in milliseconds, for a `BLS_PROGRESS_SECONDS` value.
+  static func logInterval(_ text: String?) -> Int64 {
+    guard let text, !text.isEmpty else { return 5000 }
+    guard text.utf8.count <= 5, text.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), let seconds = Int64(text),
+      seconds <= 86400
+    else {
+      Log.warning("BLS_PROGRESS_SECONDS: must be an integer from 0 to 86400 (seconds); using 5")
+      return 5000
+    }
+    return seconds * 1000
   }
 
   /// `export: 120,000/1,000,000 events (12%), 40,000/s, ETA 22 s`.
