@@ -3,10 +3,12 @@
 # the image promises (docs/container.md): size, metadata, user, health, a real payment that
 # survives a new container on the same volume, a hardened read-only run, fail-fast on bad
 # configuration, graceful stop, supervision, secrets through *_FILE, and the deployment
-# examples (examples/docker-compose.yml, examples/k8s/).
+# examples: examples/docker-compose.yml, examples/k8s/ and examples/k8s-postgres/ checked
+# structurally (no cluster), examples/compose-postgres.yml run for real
+# (scripts/container-test-compose.sh).
 #
 # Needs: a Docker engine (DOCKER_HOST or the default socket), curl, python3 (+ PyYAML for
-# the examples). On this project's CI machines get an engine first:
+# the examples), docker compose or Debian's docker-compose (the PostgreSQL example). On this project's CI machines get an engine first:
 #   eval "$(../shared/container/engine.sh start)"; ../shared/container/base-images.sh
 #
 # Environment:
@@ -46,6 +48,7 @@ finish() {
 }
 
 cleanup() {
+  declare -F compose_cleanup >/dev/null && compose_cleanup
   if [ -z "${KEEP:-}" ]; then
     for c in "${CONTAINERS[@]}"; do docker rm -fv "$c" >/dev/null 2>&1; done
     for v in "${VOLUMES[@]}"; do docker volume rm -f "$v" >/dev/null 2>&1; done
@@ -590,8 +593,18 @@ EOF
   while IFS= read -r line; do
     case $line in ok:*) pass "${line#ok: }" ;; FAILED:*) fail "${line#FAILED: }" ;; *) fail "examples check: $line" ;; esac
   done <"$TMP/examples.txt"
+  examples_begin=$(now_ms)
+  python3 scripts/check-k8s-postgres.py "$IMAGE" "$uid" >"$TMP/k8s-postgres.txt" 2>&1
+  while IFS= read -r line; do
+    case $line in ok:*) pass "${line#ok: }" ;; FAILED:*) fail "${line#FAILED: }" ;; *) fail "k8s-postgres check: $line" ;; esac
+  done <"$TMP/k8s-postgres.txt"
+  info "examples/k8s-postgres checked in $(( $(now_ms) - examples_begin )) ms"
 else
   fail "PyYAML is installed (python3 -c 'import yaml') to check the examples"
 fi
+
+# ---------------------------------------------------------------------------------------
+# shellcheck source=scripts/container-test-compose.sh
+source scripts/container-test-compose.sh
 
 finish
