@@ -30,12 +30,14 @@ struct StoreConditionsTests {
   func droppedCountedBeforeAnswer(_ backend: Backend) throws {
     let subject = try backend.open()
     defer { subject.close() }
+    // The counter is read on the writer thread, as a metrics scrape would read it.
+    nonisolated(unsafe) let dropped = subject.dropped
     let countSeenByCaller = Mutex<Int?>(nil)
     let answered = Outcome()
     subject.store.store(
       Events.make(content: "abandoned before it was taken"), conditions: StoreConditions { true }
     ) {
-      countSeenByCaller.withLock { $0 = subject.dropped() }
+      countSeenByCaller.withLock { $0 = dropped() }
       answered.set($0)
     }
     let result = try #require(answered.wait())
