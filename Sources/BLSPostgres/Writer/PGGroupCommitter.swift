@@ -263,15 +263,7 @@ final class PGGroupCommitter: @unchecked Sendable {
 
   /// Passes until one deletes less than a full chunk; the total deleted.
   private func sweepAll() -> Result<Int, EventStoreError> {
-    var total = 0
-    while true {
-      switch sweepPass() {
-      case .failure(let error): return .failure(error)
-      case .success(let deleted):
-        total += deleted
-        if deleted < PGSchema.expirationSweepLimit { return .success(total) }
-      }
-    }
+    ExpirationSweep.runAll(limit: PGSchema.expirationSweepLimit) { sweepPass() }
   }
 
   /// Opens a new connection if the backoff allows; `true` when the writer has one.

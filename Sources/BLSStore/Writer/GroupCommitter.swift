@@ -184,14 +184,6 @@ final class GroupCommitter: @unchecked Sendable {
 
   /// Passes until one finds less than a full chunk due; the total deleted.
   private func sweepAll() -> Result<Int, EventStoreError> {
-    var total = 0
-    while true {
-      switch sweepPass() {
-      case .failure(let error): return .failure(error)
-      case .success(let deleted):
-        total += deleted
-        if deleted < Schema.expirationSweepLimit { return .success(total) }
-      }
-    }
+    ExpirationSweep.runAll(limit: Schema.expirationSweepLimit) { sweepPass() }
   }
 }
