@@ -116,6 +116,22 @@ wait_health() { # the /health of whatever nginx fronts (30 s)
   return 1
 }
 field() { sed -n "s/.*\<$1=\([^ ]*\).*/\1/p" <<<"$2" | head -1; }
+# CPU time (user + system, in clock ticks) the given processes have used so far.
+ticks() {
+  local total=0 pid rest fields
+  for pid in "$@"; do
+    rest=$(sed 's/.*) //' "/proc/$pid/stat" 2>/dev/null) || continue
+    read -r -a fields <<<"$rest"
+    total=$((total + fields[11] + fields[12]))
+  done
+  echo "$total"
+}
+# The PostgreSQL server's processes now: the postmaster and its children (backends, WAL writer…).
+pg_pids() {
+  local postmaster
+  postmaster=$(head -1 "$work/pg/data/postmaster.pid" 2>/dev/null) || return 0
+  echo "$postmaster" $(pgrep -P "$postmaster")
+}
 
 # run_mode NAME NODES STORE: STORE is "sqlite" or "pg"
 results="$work/results.txt"
@@ -146,11 +162,26 @@ run_mode() {
   local nginx_pid=$!
   pids+=("$nginx_pid")
   wait_health
+  # CPU by process group over the run: what PostgreSQL costs beside the responders and nginx.
+  local bls_group=("${serve_pids[@]}") pg_group=() nginx_group=("$nginx_pid" $(pgrep -P "$nginx_pid"))
+  [ "$store" = pg ] && pg_group=($(pg_pids))
+  local bls_t0 pg_t0 nginx_t0
+  bls_t0=$(ticks "${bls_group[@]}") pg_t0=$(ticks "${pg_group[@]}") nginx_t0=$(ticks "${nginx_group[@]}")
   BENCH_BODIES="$work/accept.jsonl" BENCH_MODE=once BENCH_THREADS="$threads" \
     timeout $((duration + 60)) wrk -t"$threads" -c"$connections" -d"${duration}s" --timeout 5s \
     -s "$here/wrk/bench.lua" "http://127.0.0.1:$port/handle-payment" >"$work/$name-wrk.txt" 2>&1 || true
   local line
   line=$(grep '^BENCH ' "$work/$name-wrk.txt" | tail -1 || echo "BENCH requests=0 rps=0 p50_us=0 p99_us=0 status_errors=0")
+  local answered hz cpu=""
+  answered=$(field requests "$line")
+  hz=$(getconf CLK_TCK)
+  for group in bls pg nginx; do
+    local -n members="${group}_group" start="${group}_t0"
+    cpu+=" ${group}_cpu_us=$(awk -v t="$(($(ticks "${members[@]}") - start))" -v hz="$hz" -v n="$answered" \
+      'BEGIN { if (n > 0) printf "%.0f", t * 1000000 / hz / n; else print 0 }')"
+    unset -n members start
+  done
+  line+="$cpu"
   kill -QUIT "$nginx_pid" 2>/dev/null || true
   for _ in $(seq 1 100); do kill -0 "$nginx_pid" 2>/dev/null || break; sleep 0.1; done
   for node in "${serve_pids[@]}"; do kill -TERM "$node" 2>/dev/null || true; done
@@ -179,16 +210,18 @@ echo "== BLS on PostgreSQL vs SQLite: $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) core
 echo "   wrk -t$threads -c$connections -d${duration}s on loopback, POST /handle-payment, distinct valid events"
 echo "   PostgreSQL $("$pg_bin/postgres" --version | awk '{ print $3 }') on the same cores (fsync=on, synchronous_commit=on)"
 echo
-printf '%-8s %10s %9s %9s %10s %10s %10s\n' mode "req/s" "p50 ms" "p99 ms" "vs sqlite" answered stored
+printf '%-8s %10s %9s %9s %10s %10s %10s   %s\n' mode "req/s" "p50 ms" "p99 ms" "vs sqlite" answered stored \
+  "CPU us per accept: bls / postgres / nginx"
 while read -r name rest; do
   line="$rest"
   rps=$(field rps "$line")
   ratio="-"
   [ -n "$base" ] && [ "$name" != sqlite ] && ratio=$(awk -v a="$rps" -v b="$base" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }')
-  printf '%-8s %10s %9.2f %9.2f %10s %10s %10s\n' "$name" "$rps" \
+  printf '%-8s %10s %9.2f %9.2f %10s %10s %10s   %s / %s / %s\n' "$name" "$rps" \
     "$(awk -v v="$(field p50_us "$line")" 'BEGIN { print v / 1000 }')" \
     "$(awk -v v="$(field p99_us "$line")" 'BEGIN { print v / 1000 }')" \
-    "$ratio" "$(field requests "$line")" "$(field stored "$line")"
+    "$ratio" "$(field requests "$line")" "$(field stored "$line")" \
+    "$(field bls_cpu_us "$line")" "$(field pg_cpu_us "$line")" "$(field nginx_cpu_us "$line")"
 done <"$results"
 echo
 echo "raw results:"
