@@ -111,7 +111,10 @@ public final class PostgresCluster: @unchecked Sendable {
   /// waits; a failure stops the tests with the command's output.
   @discardableResult
   public func runAsOwner(_ arguments: [String]) -> String {
-    let command = getuid() == 0 ? ["/usr/sbin/runuser", "-u", "postgres", "--"] + arguments : arguments
+    // As root, in "/": `postgres` may not enter the working directory (CI's checkout is in a
+    // 0700 folder of root's) and psql would say so on stderr, which is part of this output.
+    let command =
+      getuid() == 0 ? ["/usr/sbin/runuser", "-u", "postgres", "--", "/usr/bin/env", "-C", "/"] + arguments : arguments
     // posix_spawn and waitpid, output to a file: Foundation's Process does not reap a child
     // whose grandchild (the server pg_ctl starts) lives on, and a pipe would stay open.
     let logPath = "\(directory)/commands.log"
