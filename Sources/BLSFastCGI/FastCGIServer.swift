@@ -234,7 +234,10 @@ public final class FastCGIServer: @unchecked Sendable {
           connection.answer = nil
           return .answer(answer)
         }
-        if !alive || (state.stopping && connection.isIdle) {
+        // Stopping, an idle connection closes — unless its next request has already arrived
+        // (the peer sent it after our last answer, before the stop): closing with unread input
+        // would reset the connection and lose that request, so a worker serves it first.
+        if !alive || (state.stopping && connection.isIdle && !Self.hasInput(connection.fd)) {
           remove(connection, from: &state)
           return .closed
         }
