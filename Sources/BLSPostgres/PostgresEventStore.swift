@@ -78,8 +78,7 @@ public final class PostgresEventStore: EventStore, @unchecked Sendable {
     do {
       writer = try connect()
     } catch {
-      throw PostgresOpenError(
-        code: "unreachable", message: "cannot connect to \(Self.describe(url: url)): \(error.message)")
+      throw Self.connectFailure(url: url, error)
     }
     storageDescription = writer.safeDescription
     do {
@@ -134,10 +133,35 @@ public final class PostgresEventStore: EventStore, @unchecked Sendable {
   /// `postgresql://host:port/db` from the URL's own parameters, for messages before a
   /// connection exists (never the user or password).
   static func describe(url: String) -> String {
+    let values = parameters(url: url)
+    if values.isEmpty { return "postgresql://" }
+    let host = values["host"] ?? values["hostaddr"] ?? "localhost"
+    let port = values["port"] ?? "5432"
+    return "postgresql://\(host.hasPrefix("/") ? "[\(host)]" : host):\(port)/\(values["dbname"] ?? "")"
+  }
+
+  /// The open error for a failed first connection: where (``describe(url:)``) and libpq's
+  /// reason, with the URL's user and password taken out of it — the server's own messages
+  /// name the user (`password authentication failed for user "bls"`, `role "bls" does not
+  /// exist`), and the line goes to logs.
+  static func connectFailure(url: String, _ error: PGError) -> PostgresOpenError {
+    var reason = error.message
+    let values = parameters(url: url)
+    if let user = values["user"], !user.isEmpty {
+      reason = reason.replacing("\"\(user)\"", with: "(the URL's user)")
+    }
+    if let password = values["password"], !password.isEmpty {
+      reason = reason.replacing(password, with: "(the password)")
+    }
+    return PostgresOpenError(code: "unreachable", message: "cannot connect to \(describe(url: url)): \(reason)")
+  }
+
+  /// The URL's libpq parameters (`PQconninfoParse`), empty when it does not parse.
+  private static func parameters(url: String) -> [String: String] {
     var error: UnsafeMutablePointer<CChar>?
     guard let options = PQconninfoParse(url, &error) else {
       if let error { PQfreemem(error) }
-      return "postgresql://"
+      return [:]
     }
     defer { PQconninfoFree(options) }
     var values: [String: String] = [:]
@@ -146,9 +170,7 @@ public final class PostgresEventStore: EventStore, @unchecked Sendable {
       if let value = cursor.pointee.val { values[String(cString: keyword)] = String(cString: value) }
       cursor += 1
     }
-    let host = values["host"] ?? values["hostaddr"] ?? "localhost"
-    let port = values["port"] ?? "5432"
-    return "postgresql://\(host.hasPrefix("/") ? "[\(host)]" : host):\(port)/\(values["dbname"] ?? "")"
+    return values
   }
 
   // MARK: EventStore

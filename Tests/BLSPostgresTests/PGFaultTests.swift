@@ -112,6 +112,25 @@ struct PGFaultTests {
     }
   }
 
+  @Test("open: a login the server refuses is one line that names neither the user nor the password")
+  func refusedLogin() throws {
+    // libpq's own reason names the role ("role \"…\" does not exist", "password authentication
+    // failed for user \"…\""); the line goes to logs, so the URL's user is taken out of it.
+    let role = "nosuchrole\(getpid())"
+    let database = String(TestCluster.shared!.createDatabase().split(separator: "/").last!)
+    let url = "postgresql://\(role):secretpw@127.0.0.1:\(TestCluster.shared!.port)/\(database)"
+    for open in [{ _ = try PostgresEventStore(url: url) }, { _ = try PostgresEventExporter(url: url) }] {
+      #expect {
+        try open()
+      } throws: { error in
+        guard let error = error as? PostgresOpenError else { return false }
+        return error.code == "unreachable" && !error.description.contains(role)
+          && !error.description.contains("secretpw") && error.description.contains("(the URL's user)")
+          && error.description.contains("postgresql://127.0.0.1:\(TestCluster.shared!.port)/\(database)")
+      }
+    }
+  }
+
   @Test("open: a user without the right to create tables is refused, naming the privilege")
   func missingPrivileges() throws {
     let url = TestCluster.shared!.createDatabase()

@@ -30,8 +30,7 @@ public final class PostgresEventExporter {
     do {
       db = try PGConnection.connect(url: url, applicationName: applicationName)
     } catch {
-      throw PostgresOpenError(
-        code: "unreachable", message: "cannot connect to \(PostgresEventStore.describe(url: url)): \(error.message)")
+      throw PostgresEventStore.connectFailure(url: url, error)
     }
     storageDescription = db.safeDescription
     do {
