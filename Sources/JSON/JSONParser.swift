@@ -1,19 +1,24 @@
 /// A strict RFC 8259 parser over UTF-8 bytes.
 ///
 /// One pass, no recursion deeper than ``maxDepth``, ill-formed UTF-8 rejected (never replaced
-/// by U+FFFD). A repeated object key keeps the last value, as `JSON.parse` does.
+/// by U+FFFD). A repeated object key keeps the last value, as `JSON.parse` does, unless
+/// ``rejectsDuplicateKeys`` is set (RFC 8259 § 4 leaves repeated names to the receiver).
 public struct JSONParser {
   /// Deepest nesting of arrays and objects accepted.
   public var maxDepth: Int
+  /// Whether an object naming one key twice is an error rather than "the last one wins" (for
+  /// settings, where a repeated key is a mistake to point out, not to guess at).
+  public var rejectsDuplicateKeys: Bool
 
-  public init(maxDepth: Int = 64) {
+  public init(maxDepth: Int = 64, rejectsDuplicateKeys: Bool = false) {
     self.maxDepth = maxDepth
+    self.rejectsDuplicateKeys = rejectsDuplicateKeys
   }
 
   /// Parses one JSON text; leading and trailing whitespace is allowed, nothing else is.
   public func parse(_ bytes: some Collection<UInt8>) throws(JSONError) -> JSONValue {
     let buffer = Array(bytes)
-    var cursor = Cursor(bytes: buffer, maxDepth: maxDepth)
+    var cursor = Cursor(bytes: buffer, maxDepth: maxDepth, rejectsDuplicateKeys: rejectsDuplicateKeys)
     cursor.skipWhitespace()
     let value = try cursor.parseValue(depth: 0)
     cursor.skipWhitespace()
@@ -39,11 +44,13 @@ extension JSONValue {
 private struct Cursor {
   let bytes: [UInt8]
   let maxDepth: Int
+  let rejectsDuplicateKeys: Bool
   var index = 0
 
-  init(bytes: [UInt8], maxDepth: Int) {
+  init(bytes: [UInt8], maxDepth: Int, rejectsDuplicateKeys: Bool) {
     self.bytes = bytes
     self.maxDepth = maxDepth
+    self.rejectsDuplicateKeys = rejectsDuplicateKeys
   }
 
   func fail(_ reason: String) -> JSONError { JSONError(offset: index, reason: reason) }
@@ -91,12 +98,16 @@ private struct Cursor {
     while true {
       skipWhitespace()
       guard peek == UInt8(ascii: "\"") else { throw fail("expected a string key") }
+      let keyOffset = index
       let key = try parseString()
       skipWhitespace()
       guard peek == UInt8(ascii: ":") else { throw fail("expected ':'") }
       index += 1
       skipWhitespace()
-      object[key] = try parseValue(depth: depth)
+      let replaced = object.updateValue(try parseValue(depth: depth), forKey: key)
+      if replaced != nil && rejectsDuplicateKeys {
+        throw JSONError(offset: keyOffset, reason: "key \"\(key)\" given twice")
+      }
       skipWhitespace()
       switch peek {
       case UInt8(ascii: ","): index += 1

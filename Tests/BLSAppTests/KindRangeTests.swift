@@ -90,6 +90,8 @@ struct KindRangeTests {
       (#"{"1-2-3":"1"}"#, "from 0 to 65535 or a range"),
       (#"{" 1-2":"1"}"#, "from 0 to 65535 or a range"),
       (#"{"1-2":"x"}"#, "non-negative integer"),
+      (#"{"1":"1","1":"2"}"#, #"key "1" given twice"#),
+      (#"{"7":"1","007":"2"}"#, "kind 7 is given twice"),
     ])
   func refused(_ overrides: String, _ expected: String) {
     let message = error(overrides)

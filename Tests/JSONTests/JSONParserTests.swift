@@ -65,6 +65,14 @@ import Testing
     #expect(value.objectValue?.orderedKeys == ["a", "b"])
   }
 
+  @Test func repeatedKeyIsAnErrorWhenAsked() throws {
+    let parser = JSONParser(rejectsDuplicateKeys: true)
+    let error = try #require(throws: JSONError.self) { try parser.parse(Array(#"{"a":1,"b":{"a":2},"a":3}"#.utf8)) }
+    #expect(error.offset == 19)
+    #expect(error.reason == #"key "a" given twice"#)
+    #expect(try parser.parse(Array(#"{"a":1,"b":{"a":2}}"#.utf8)) == ["a": 1, "b": ["a": 2]])
+  }
+
   @Test func errorNamesTheOffset() throws {
     let error = try #require(throws: JSONError.self) { try JSONValue.parse("[1,]") }
     #expect(error.offset == 3)

@@ -166,7 +166,7 @@ extension BLSConfiguration {
   ) throws(ConfigurationError) -> (kinds: [Int: UInt128], ranges: [KindPriceRange]) {
     let json: JSONValue
     do {
-      json = try JSONValue.parse(text)
+      json = try JSONParser(rejectsDuplicateKeys: true).parse(Array(text.utf8))
     } catch {
       throw ConfigurationError(
         variable: source, rule: "must be a JSON object of kind to price, e.g. {\"1\":\"5\"}: \(error)")
@@ -193,7 +193,12 @@ extension BLSConfiguration {
       if let kinds {
         ranges.append(KindPriceRange(kinds: kinds, pricePerByte: price))
       } else {
-        overrides[Int(parseDecimal(key)!)] = price
+        // JSON leaves duplicate names undefined (RFC 8259 § 4); `"1"` and `"01"` are one kind too.
+        let kind = Int(parseDecimal(key)!)
+        guard overrides[kind] == nil else {
+          throw ConfigurationError(variable: source, rule: "kind \(kind) is given twice; give each kind one price")
+        }
+        overrides[kind] = price
       }
     }
     ranges.sort { $0.kinds.lowerBound < $1.kinds.lowerBound }
