@@ -177,6 +177,10 @@ struct ConfigurationTests {
     #expect(
       error(["BLS_PORT_FILE": "/nope"])
         == "ERROR: BLS_PORT_FILE: cannot read /nope: No such file or directory")
+    // An empty file (a secret not mounted, a key never written) names the file, not "required".
+    #expect(
+      error(["BLS_PORT_FILE": "/p"], files: ["/p": "\n"])
+        == "ERROR: BLS_PORT_FILE: /p is empty; it must hold BLS_PORT's value")
     // A bad value read from a file is reported under the _FILE name.
     #expect(
       error(["BLS_PORT_FILE": "/p"], files: ["/p": "99999\n"])?.hasPrefix("ERROR: BLS_PORT_FILE: must be an integer")

@@ -1,7 +1,7 @@
 /// The process environment as read for configuration, with the `VAR_FILE` convention of the
 /// official database images (Docker/Compose/Kubernetes secrets): `VAR_FILE=/run/secrets/x`
 /// supplies VAR's value from that file, trailing newlines removed. Setting both VAR and
-/// VAR_FILE is an error. An empty value counts as unset.
+/// VAR_FILE is an error. An empty value counts as unset; an empty file is an error.
 public struct Environment: Sendable {
   /// Reads a whole file as UTF-8, or throws a one-line reason.
   public typealias FileReader = @Sendable (String) throws(FileReadError) -> String
@@ -43,7 +43,12 @@ public struct Environment: Sendable {
       while let last = trimmed.last, last == "\n" || last == "\r\n" || last == "\r" {
         trimmed = trimmed.dropLast()
       }
-      return trimmed.isEmpty ? nil : (String(trimmed), fileVariable)
+      // A file named on purpose but empty is a mistake (a secret not mounted, a key never
+      // written), not "unset": say which file, rather than that the variable is missing.
+      guard !trimmed.isEmpty else {
+        throw ConfigurationError(variable: fileVariable, rule: "\(path) is empty; it must hold \(name)'s value")
+      }
+      return (String(trimmed), fileVariable)
     case (_?, _?):
       throw ConfigurationError(
         variable: name, rule: "both \(name) and \(fileVariable) are set; set only one")
