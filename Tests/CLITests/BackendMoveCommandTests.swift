@@ -248,4 +248,31 @@ struct BackendMoveCommandTests {
       #expect(result.stdout.isEmpty, "\(described)")
     }
   }
+
+  @Test("backup with DATABASE_URL refuses (the server's events are not in DATA_DIR): exit 1, one line, no file")
+  func backupRefusedOnPostgreSQL() throws {
+    let (_, url, _) = try Self.cluster()
+    let directory = try OperationsCommandTests.directory("backup-pg")
+    let target = directory + "/copy.db"
+    let result = try Self.run(["backup", "--to", target], ["DATABASE_URL": url, "DATA_DIR": directory])
+    #expect(result.status == 1)
+    #expect(result.stderr.hasPrefix("ERROR: backup: DATABASE_URL is set"), "\(result.stderr)")
+    #expect(result.stderr.contains("pg_dump") && result.stderr.split(separator: "\n").count == 1)
+    #expect(!FileManager.default.fileExists(atPath: target))
+  }
+
+  @Test("migrate with DATABASE_URL migrates that PostgreSQL database (and says so), not DATA_DIR's file")
+  func migratePostgreSQL() throws {
+    let (cluster, url, database) = try Self.cluster()
+    let directory = try OperationsCommandTests.directory("migrate-pg")
+    let described = "postgresql://127.0.0.1:\(cluster.port)/\(database)"
+    let first = try Self.run(["migrate"], ["DATABASE_URL": url, "DATA_DIR": directory])
+    #expect(first.status == 0, "\(first.stderr)")
+    #expect(first.stderr.contains("migrate: \(described) created"), "\(first.stderr)")
+    #expect(cluster.psql(database, "SELECT count(*) FROM events") == ["0"])
+    #expect(!FileManager.default.fileExists(atPath: directory + "/events.db"))
+    let again = try Self.run(["migrate"], ["DATABASE_URL": url, "DATA_DIR": directory])
+    #expect(again.status == 0)
+    #expect(again.stderr.contains("migrate: \(described) was at schema version"), "\(again.stderr)")
+  }
 }

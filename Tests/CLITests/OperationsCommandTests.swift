@@ -158,7 +158,7 @@ struct OperationsCommandTests {
     for command in [["backup", "--to", "/tmp/never.db"], ["export"]] {
       let result = try Self.run(command, dataDir: ":memory:")
       #expect(result.status == 1)
-      #expect(result.stderr.contains("DATA_DIR") && result.stderr.split(separator: "\n").count == 1)
+      #expect(result.stderr.hasPrefix("ERROR: DATA_DIR: ") && result.stderr.split(separator: "\n").count == 1)
     }
   }
 }

@@ -18,6 +18,10 @@ struct BackupCommand: ParsableCommand {
       -wal); restore it by stopping BLS, replacing events.db with it (and deleting any \
       events.db-wal and events.db-shm), and starting BLS (docs/operations.md).
 
+      With DATABASE_URL (or DATABASE_URL_FILE) set the server's events are in PostgreSQL: \
+      backup refuses (exit 1) and says so; back PostgreSQL up with its own tools (pg_dump, \
+      pg_basebackup) or with bls-fcgi export.
+
       Exit status 0 on success; 1 with one line on standard error otherwise.
       """)
 
@@ -28,6 +32,10 @@ struct BackupCommand: ParsableCommand {
   var force = false
 
   func run() throws {
+    DataDirectorySetting.refuseIfPostgreSQL(
+      "backup",
+      instead: "back PostgreSQL up with its own tools (pg_dump, pg_basebackup) or bls-fcgi export; unset it to copy DATA_DIR's file"
+    )
     let source = DataDirectorySetting.databasePath()
     let progress = Progress("backup", unit: "pages", total: nil)
     var lastDone: Int64 = 0

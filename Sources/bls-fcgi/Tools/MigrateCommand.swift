@@ -1,4 +1,5 @@
 import ArgumentParser
+import BLSPostgres
 import BLSStore
 import ProcessSupport
 
@@ -16,11 +17,19 @@ struct MigrateCommand: ParsableCommand {
       bar on a terminal and a log line every 5 seconds otherwise. A file already current is \
       left as it is.
 
-      Run it while BLS is stopped. Exit status 0 when the file is current; 1 with one line \
-      otherwise.
+      With DATABASE_URL (or DATABASE_URL_FILE) set, it migrates that PostgreSQL database \
+      instead, as a node does at start (under the advisory lock, so running nodes and other \
+      migrations wait for it).
+
+      Run it while BLS is stopped. Exit status 0 when the database is current; 1 with one \
+      line otherwise.
       """)
 
   func run() throws {
+    if case .postgres(let url) = EventDatabase.fromEnvironment() {
+      migratePostgreSQL(url)
+      return
+    }
     let directory = DataDirectorySetting.directory()
     var options = SQLiteEventStore.Options()
     options.migrationProgress = MigrationLog.handler()
@@ -44,5 +53,21 @@ struct MigrateCommand: ParsableCommand {
       line += "; indexed \(store.reindexedEvents) events another program added, \(store.supersededAtOpen) superseded"
     }
     Log.info(line)
+  }
+
+  /// Opens the PostgreSQL store (which migrates it) and closes it again.
+  private func migratePostgreSQL(_ url: String) {
+    let options = PostgresEventStore.Options(
+      maxBatchSize: 1, maxIdleReaders: 1, applicationName: "bls-migrate", probeIntervalMilliseconds: 0)
+    let store: PostgresEventStore
+    do {
+      store = try PostgresEventStore(url: url, options: options)
+    } catch {
+      StandardIO.fail(error.description)
+    }
+    let from = store.openedSchemaVersion
+    store.close()
+    let state = from == 0 ? "created (there was no BLS schema)" : "was at schema version \(from); now current"
+    Log.info("migrate: \(store.storageDescription) \(state)")
   }
 }
