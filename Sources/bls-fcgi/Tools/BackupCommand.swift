@@ -34,7 +34,8 @@ struct BackupCommand: ParsableCommand {
   func run() throws {
     DataDirectorySetting.refuseIfPostgreSQL(
       "backup",
-      instead: "back PostgreSQL up with its own tools (pg_dump, pg_basebackup) or bls-fcgi export; unset it to copy DATA_DIR's file"
+      instead: "back PostgreSQL up with its own tools (pg_dump, pg_basebackup) or bls-fcgi export; "
+        + "unset it to copy DATA_DIR's file"
     )
     let source = DataDirectorySetting.databasePath()
     let progress = Progress("backup", unit: "pages", total: nil)

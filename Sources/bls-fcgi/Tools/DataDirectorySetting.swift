@@ -16,7 +16,8 @@ enum DataDirectorySetting {
       StandardIO.fail(error.description)
     }
     if directory == SQLiteEventStore.memoryDirectory {
-      StandardIO.fail("ERROR: DATA_DIR: is :memory:, which keeps no file to work on; set DATA_DIR to the data directory")
+      StandardIO.fail(
+        "ERROR: DATA_DIR: is :memory:, which keeps no file to work on; set DATA_DIR to the data directory")
     }
     return directory
   }
