@@ -117,7 +117,10 @@ public final class PostgresCluster: @unchecked Sendable {
       getuid() == 0 ? ["/usr/sbin/runuser", "-u", "postgres", "--", "/usr/bin/env", "-C", "/"] + arguments : arguments
     // posix_spawn and waitpid, output to a file: Foundation's Process does not reap a child
     // whose grandchild (the server pg_ctl starts) lives on, and a pipe would stay open.
-    let logPath = "\(directory)/commands.log"
+    // A file per command: tests run in parallel, and a shared one mixed their outputs (a
+    // count read back from another test's query).
+    let logPath = "\(directory)/command-\(UUID().uuidString).log"
+    defer { unlink(logPath) }
     var actions = posix_spawn_file_actions_t()
     posix_spawn_file_actions_init(&actions)
     defer { posix_spawn_file_actions_destroy(&actions) }
