@@ -99,6 +99,33 @@ struct PGFaultTests {
     }
   }
 
+  @Test("open: a user or password holding an @ or / not percent-encoded is refused, never echoed")
+  func unencodedCredentials() {
+    // libpq ends the credentials at the first @ (or finds none before a /): the rest of the
+    // password would become the host, port or database name its messages quote.
+    for url in [
+      "postgresql://bls:sec@retpw@127.0.0.1:1/db", "postgresql://bls:sec/retpw@127.0.0.1:1/db",
+      "postgresql://bls:s?e@retpw@127.0.0.1:1/db", "postgres://bl@retpw:x@127.0.0.1:1/db",
+    ] {
+      #expect {
+        try PostgresEventStore(url: url)
+      } throws: { error in
+        guard let error = error as? PostgresOpenError else { return false }
+        return error.code == "invalid_url" && error.description.contains("%40")
+          && !error.description.contains("retpw")
+      }
+    }
+    // Encoded, or in the query string, they are fine (the server is simply not there).
+    for url in [
+      "postgresql://bls:sec%40ret%2Fpw@127.0.0.1:1/db", "postgresql://127.0.0.1:1/db?user=bls&password=sec@ret/pw",
+      "postgresql://bls:p?ss@127.0.0.1:1/db",
+    ] {
+      #expect {
+        try PostgresEventStore(url: url)
+      } throws: { ($0 as? PostgresOpenError)?.code == "unreachable" }
+    }
+  }
+
   @Test("open: an unreachable server is refused with one line, without the password")
   func unreachable() throws {
     // The cluster's port with no server: a port nobody listens on.

@@ -235,6 +235,11 @@ struct BackendMoveCommandTests {
         "ERROR: DATABASE_URL: cannot connect to postgresql://127.0.0.1:\(port)/x: "
       ),
       (["import"], ["DATABASE_URL": "mysql://root:\(secret)@db/x"], "ERROR: DATABASE_URL: must be a libpq"),
+      (
+        // An @ not percent-encoded: libpq would take what follows it for the host, and quote it.
+        ["export"], ["DATABASE_URL": "postgresql://bls:p@\(secret)@127.0.0.1:\(port)/x"],
+        "ERROR: DATABASE_URL: holds an @ or / in its user or password"
+      ),
       (["copy", "--to", "sqlite:\(data)"], [:], "ERROR: DATA_DIR: /nonexistent-bls-data/events.db does not exist"),
       (["copy"], [:], "ERROR: copy: give --from, --to or both"),
     ]
