@@ -110,12 +110,21 @@ public final class PostgresEventStore: EventStore, @unchecked Sendable {
   /// Every table the writer writes.
   static let tables = "events, event_tags, event_addresses, event_expirations, event_deletions, address_deletions"
 
-  /// A URL BLS accepts: `postgres://` or `postgresql://` and parsed by libpq
-  /// (`PQconninfoParse`). The error never repeats the URL, which may hold a password.
+  /// A URL BLS accepts: `postgres://` or `postgresql://`, parsed by libpq
+  /// (`PQconninfoParse`), with its user and password where libpq reads them
+  /// (``PGURL/misreadsCredentials(_:)``). The error never repeats the URL, which may hold a
+  /// password.
   public static func validate(url: String) throws(PostgresOpenError) {
     guard url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") else {
       throw PostgresOpenError(
         code: "invalid_url", message: "must be a libpq URI starting with postgres:// or postgresql://")
+    }
+    guard !PGURL.misreadsCredentials(url) else {
+      throw PostgresOpenError(
+        code: "invalid_url",
+        message:
+          "holds an @ or / in its user or password, or after its host, that is not percent-encoded: write @ as %40 and / as %2F"
+      )
     }
     var error: UnsafeMutablePointer<CChar>?
     let options = PQconninfoParse(url, &error)

@@ -28,6 +28,37 @@ struct PGFaultTests {
     #expect(store.statistics.failedBatches == 0)
   }
 
+  @Test("a connection found cut at BEGIN: an event whose deadline passed while reconnecting is not stored")
+  func deadlinePassedWhileReconnecting() throws {
+    let (store, url) = try freshStore()
+    store.close()  // the schema is there; the writer below is the test's own
+    // A reconnection that takes longer than the event has left (a server slow to accept).
+    let connect: () throws(PGError) -> PGConnection = { () throws(PGError) in
+      usleep(400_000)
+      return try PGConnection.connect(url: url, applicationName: "bls-tests-slow-reconnect")
+    }
+    let committer = PGGroupCommitter(
+      connection: try PGConnection.connect(url: url, applicationName: "bls-tests-writer"), maxBatch: 10,
+      connect: connect)
+    defer { committer.shutdown() }
+    for _ in 0..<1000 where committer.backendPID == 0 { usleep(1000) }
+    try Self.terminate(committer.backendPID)
+    usleep(100_000)  // the session is gone before the batch's BEGIN is sent
+    let late = Events.make()
+    let answers = BlockingQueue<Result<StoreOutcome, EventStoreError>>()
+    let deadline = StoreConditions.wallClockMillis() + 150
+    committer.submit(late, conditions: StoreConditions(deadline: deadline)) { answers.push($0) }
+    #expect {
+      try answers.pop()!.get()
+    } throws: { ($0 as? EventStoreError)?.code == EventStoreError.deadlineExceededCode }
+    let stored = try TestCluster.shared!.admin(url) { db throws(PGError) in
+      try db.query("SELECT count(*) FROM events WHERE id = $1", [late.id]).rows.first?.first
+    }
+    #expect(stored == "0", "stored after its caller's deadline had passed")
+    #expect(committer.statistics.reconnects == 1)
+    #expect(committer.statistics.droppedBeforeCommit == 1)
+  }
+
   /// Waits until the store's writer session (a new one if `other` is given) waits for a lock,
   /// and returns its backend pid.
   static func writerWaitingForLock(_ store: PostgresEventStore, not other: Int32? = nil) throws -> Int32? {
@@ -96,6 +127,33 @@ struct PGFaultTests {
         return error.code == "invalid_url" && error.description.hasPrefix("ERROR: DATABASE_URL: ")
           && !error.description.contains("secretpw")
       }
+    }
+  }
+
+  @Test("open: a user or password holding an @ or / not percent-encoded is refused, never echoed")
+  func unencodedCredentials() {
+    // libpq ends the credentials at the first @ (or finds none before a /): the rest of the
+    // password would become the host, port or database name its messages quote.
+    for url in [
+      "postgresql://bls:sec@retpw@127.0.0.1:1/db", "postgresql://bls:sec/retpw@127.0.0.1:1/db",
+      "postgresql://bls:s?e@retpw@127.0.0.1:1/db", "postgres://bl@retpw:x@127.0.0.1:1/db",
+    ] {
+      #expect {
+        try PostgresEventStore(url: url)
+      } throws: { error in
+        guard let error = error as? PostgresOpenError else { return false }
+        return error.code == "invalid_url" && error.description.contains("%40")
+          && !error.description.contains("retpw")
+      }
+    }
+    // Encoded, or in the query string, they are fine (the server is simply not there).
+    for url in [
+      "postgresql://bls:sec%40ret%2Fpw@127.0.0.1:1/db", "postgresql://127.0.0.1:1/db?user=bls&password=sec@ret/pw",
+      "postgresql://bls:p?ss@127.0.0.1:1/db",
+    ] {
+      #expect {
+        try PostgresEventStore(url: url)
+      } throws: { ($0 as? PostgresOpenError)?.code == "unreachable" }
     }
   }
 

@@ -149,6 +149,40 @@ struct PGLifecycleTests {
     #expect(try store.event(id: expiring.id) == nil)
   }
 
+  @Test("a version 1 database migrates a page at a time: a deletion on one page removes a later page's target")
+  func migrateAcrossPages() throws {
+    let cluster = try #require(TestCluster.shared)
+    let url = cluster.createDatabase()
+    // The deletion sorts first and its tags fill a page alone (PGLifecycleBackfill.pageBytes).
+    let target = Events.make(id: Events.id(prefix: "ff"), tags: [["expiration", "5000"]])
+    let kept = Events.make(id: Events.id(prefix: "fe"), tags: [["expiration", "1000"]])
+    let filler = (0..<(PGLifecycleBackfill.pageBytes / 1000 + 1)).map { _ in
+      ["t", String(repeating: "f", count: 1000)]
+    }
+    let kind5 = Events.make(id: Events.id(prefix: "00"), kind: 5, tags: filler + [["e", target.id]])
+    try cluster.admin(url) { db throws(PGError) in
+      try db.execute(PGSchema.versionTable)
+      try db.execute(PGSchema.version1)
+      try db.execute("INSERT INTO bls_schema (version) VALUES (1)")
+      for event in [kind5, kept, target] {
+        try db.query(
+          "INSERT INTO events (id, pubkey, kind, content, tags, created_at, sig, received_at) VALUES ($1, $2, $3::integer, $4, $5, $6::bigint, $7, 0)",
+          [
+            event.id, event.pubkey, String(event.kind), event.content, PGEventWriter.tagsJSON(event.tags),
+            String(event.createdAt), event.sig,
+          ])
+      }
+    }
+    let store = try PostgresEventStore(url: url, options: .init(clock: { 6000 }))
+    defer { store.close() }
+    #expect(store.openedSchemaVersion == 1)
+    #expect(try store.event(id: target.id) == nil)
+    #expect(try store.isDeleted(target))
+    #expect(try store.event(id: kept.id) != nil)
+    #expect(try store.deleteExpiredEvents() == 1, "the kept event's expiration was indexed")
+    #expect(try store.event(id: kept.id) == nil)
+  }
+
   @Test("the writer's figures on the metrics page, under the SQLite store's names; no WAL size")
   func metrics() throws {
     let (store, _) = try freshStore()

@@ -176,6 +176,50 @@ struct BackendMoveCommandTests {
     #expect(try Self.exported(["DATA_DIR": data]) == [kept.jsonValue.serialized])
   }
 
+  /// A PostgreSQL database as the first release with PostgreSQL left it (BLSPostgres's
+  /// `PGSchema.version1`, the tables a migration reads).
+  static let version1 = """
+    CREATE TABLE bls_schema (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now());
+    INSERT INTO bls_schema (version) VALUES (1);
+    CREATE TABLE events (
+      id text COLLATE "C" PRIMARY KEY, pubkey text COLLATE "C" NOT NULL, kind integer NOT NULL,
+      content text NOT NULL, tags text NOT NULL, created_at bigint NOT NULL, sig text NOT NULL,
+      received_at bigint NOT NULL, content_json text);
+    CREATE TABLE event_tags (
+      name text COLLATE "C" NOT NULL, value text COLLATE "C" NOT NULL, created_at bigint NOT NULL,
+      event_id text COLLATE "C" NOT NULL REFERENCES events (id) ON DELETE CASCADE);
+    CREATE TABLE event_addresses (
+      pubkey text COLLATE "C" NOT NULL, kind integer NOT NULL, d_sha256 text COLLATE "C" NOT NULL,
+      d text COLLATE "C" NOT NULL, event_id text COLLATE "C" NOT NULL, PRIMARY KEY (pubkey, kind, d_sha256));
+    """
+
+  @Test(
+    "a version 1 PostgreSQL database with many large deletions migrates in bounded memory",
+    .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/time"), "needs GNU time for the peak RSS"))
+  func migrationMemory() throws {
+    let (cluster, url, database) = try Self.cluster()
+    // 2400 kind-5 events of 20 kB of tags each, 48 MB: more than the migration may hold at once.
+    let made = cluster.psql(
+      database,
+      """
+      \(Self.version1)
+      INSERT INTO events SELECT md5(i::text) || md5((i + 1)::text), repeat('a1', 32), 5, '',
+        '[["e","' || repeat('ab', 10000) || '"]]', 100, repeat('00', 64), 0, NULL
+        FROM generate_series(1, 2400) AS i;
+      """)
+    #expect(made.last == "INSERT 0 2400", "\(made)")
+    // `import` with nothing to read opens the database, which migrates it to the current version.
+    let result = try CLIRunner.run(
+      ["-f", "peak_rss_kb=%M", CLIRunner.binary, "import", "-"], environment: ["DATABASE_URL": url],
+      executable: "/usr/bin/time")
+    #expect(result.status == 0, "\(result.stderr)")
+    let lines = result.stderr.split(separator: "\n")
+    let peak = lines.compactMap { $0.split(separator: "=").last.flatMap { Int($0) } }.last
+    // Without paging, every deletion's tags were kept until the end: 95 MB and more.
+    #expect(try #require(peak, "\(result.stderr)") < 60_000, "peak RSS \(peak ?? 0) kB")
+    #expect(cluster.psql(database, "SELECT max(version) FROM bls_schema").last == "2")
+  }
+
   @Test("progress: log lines with count and total when standard error is not a terminal")
   func progress() throws {
     let data = try OperationsCommandTests.directory("move-progress")
@@ -235,6 +279,11 @@ struct BackendMoveCommandTests {
         "ERROR: DATABASE_URL: cannot connect to postgresql://127.0.0.1:\(port)/x: "
       ),
       (["import"], ["DATABASE_URL": "mysql://root:\(secret)@db/x"], "ERROR: DATABASE_URL: must be a libpq"),
+      (
+        // An @ not percent-encoded: libpq would take what follows it for the host, and quote it.
+        ["export"], ["DATABASE_URL": "postgresql://bls:p@\(secret)@127.0.0.1:\(port)/x"],
+        "ERROR: DATABASE_URL: holds an @ or / in its user or password"
+      ),
       (["copy", "--to", "sqlite:\(data)"], [:], "ERROR: DATA_DIR: /nonexistent-bls-data/events.db does not exist"),
       (["copy"], [:], "ERROR: copy: give --from, --to or both"),
     ]

@@ -21,9 +21,13 @@ struct CLIRunner {
     fatalError("bls-fcgi not found: run `swift build --build-tests` first or set BLS_FCGI_BINARY")
   }()
 
-  static func run(_ arguments: [String], stdin: Data = Data(), environment: [String: String] = [:]) throws -> Result {
+  /// Runs `executable` (bls-fcgi unless given: a wrapper such as GNU time gets bls-fcgi in
+  /// its arguments).
+  static func run(
+    _ arguments: [String], stdin: Data = Data(), environment: [String: String] = [:], executable: String = binary
+  ) throws -> Result {
     let process = Process()
-    process.executableURL = URL(fileURLWithPath: binary)
+    process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
     process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
     let input = Pipe()

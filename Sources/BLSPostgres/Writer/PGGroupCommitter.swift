@@ -183,20 +183,7 @@ final class PGGroupCommitter: @unchecked Sendable {
 
   /// Commits one batch on the writer's connection and answers its callers.
   private func commit(_ taken: [Ticket]) {
-    // The last moment an event can still be left out (StoreConditions).
-    let now = StoreConditions.wallClockMillis()
-    var batch: [Ticket] = []
-    var dropped: [(Ticket, EventStoreError)] = []
-    for ticket in taken {
-      if let violation = ticket.conditions.violation(now: now) {
-        dropped.append((ticket, violation))
-      } else {
-        batch.append(ticket)
-      }
-    }
-    // Counted before anyone is answered: whoever reads the metrics after the answer sees it.
-    if !dropped.isEmpty { state.withLock { $0.stats.droppedBeforeCommit += dropped.count } }
-    for (ticket, violation) in dropped { ticket.completion(.failure(violation)) }
+    var batch = admit(taken)
     guard !batch.isEmpty, connection != nil else {
       for ticket in batch { ticket.completion(.failure(Self.unavailableError)) }
       return
@@ -211,6 +198,10 @@ final class PGGroupCommitter: @unchecked Sendable {
       connection = nil
       backoff.succeeded()
       if reconnect() {
+        // Reconnecting takes time (up to libpq's connect_timeout): the batch forms again now,
+        // leaving out the events whose deadline passed or whose caller left meanwhile.
+        batch = admit(batch)
+        guard !batch.isEmpty else { return }
         outcome = PGEventWriter.apply(batch.map(\.event), receivedAt: Int64(time(nil)), on: connection!)
       }
     }
@@ -234,6 +225,25 @@ final class PGGroupCommitter: @unchecked Sendable {
     if outcome.committed { metrics.observeCommit(size: batch.count, nanoseconds: elapsed) }
     // Outside the lock: a completion answers its request.
     for (ticket, result) in zip(batch, outcome.results) { ticket.completion(result) }
+  }
+
+  /// The tickets whose ``Nostr/StoreConditions`` still hold now, the last moment an event can
+  /// be left out; the others are answered with their violation and counted.
+  private func admit(_ tickets: [Ticket]) -> [Ticket] {
+    let now = StoreConditions.wallClockMillis()
+    var batch: [Ticket] = []
+    var dropped: [(Ticket, EventStoreError)] = []
+    for ticket in tickets {
+      if let violation = ticket.conditions.violation(now: now) {
+        dropped.append((ticket, violation))
+      } else {
+        batch.append(ticket)
+      }
+    }
+    // Counted before anyone is answered: whoever reads the metrics after the answer sees it.
+    if !dropped.isEmpty { state.withLock { $0.stats.droppedBeforeCommit += dropped.count } }
+    for (ticket, violation) in dropped { ticket.completion(.failure(violation)) }
+    return batch
   }
 
   /// One pass of the NIP-40 sweep (``PGEventWriter/deleteExpired(now:limit:on:)``), counted.
