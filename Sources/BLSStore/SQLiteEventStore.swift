@@ -154,7 +154,7 @@ public final class SQLiteEventStore: EventStore, @unchecked Sendable {
       checkpointer = nil
       storageDescription = "memory"
       warning =
-        "WARNING: DATA_DIR=:memory: events are kept in memory only and are LOST when the server stops; accepted payments will not be backed by stored events after a restart"
+        "DATA_DIR=:memory: events are kept in memory only and are LOST when the server stops; accepted payments will not be backed by stored events after a restart"
       let guardLock = Locked(())
       readers = ReaderPool(source: .shared(writer, guardLock), maxIdle: 0)
       committer = GroupCommitter(

@@ -138,6 +138,8 @@ struct OpenErrorTests {
     #expect(store.storageDescription == "memory")
     #expect(store.databasePath == nil)
     #expect(store.warning?.contains("LOST") == true)
+    // The logger adds its own level ("WARNING: WARNING: …" was printed).
+    #expect(store.warning?.hasPrefix("DATA_DIR=:memory:") == true)
     let event = Events.make()
     #expect(try store.store(event) == .stored)
     #expect(try store.event(id: event.id) == event)
