@@ -42,8 +42,9 @@ struct RunCommand: ParsableCommand {
   var listenAddress: String?
 
   @Option(
-    name: .long, help: "Responder threads reading requests and answering quick ones (default: the number of cores).")
-  var workers: Int = FastCGIServerOptions.onlineCores
+    name: .long,
+    help: "Responder threads reading requests and answering quick ones (default: the cores this process may use).")
+  var workers: Int?
 
   @Option(
     name: .long,

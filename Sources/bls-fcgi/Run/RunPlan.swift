@@ -32,7 +32,7 @@ struct RunPlan {
     nginxUser = geteuid() == 0 ? try Self.nginxUser(environment["BLS_NGINX_USER"]) : nil
     nginxBinary = try Self.findNginx(command.nginx ?? environment["BLS_NGINX"])
     selfPath = try Self.executablePath()
-    workers = command.workers
+    workers = command.workers ?? FastCGIServerOptions.onlineCores
     port = configuration.port
     let address = command.listenAddress ?? environment["BLS_LISTEN_ADDRESS"] ?? ""
     if address.isEmpty || address == "0.0.0.0" || address == "*" {

@@ -45,9 +45,12 @@ struct ServeCommand: ParsableCommand {
   @Option(
     name: .long,
     help:
-      "Threads reading and answering requests (default: the number of cores); payments waiting for the disk hold none."
+      "Threads reading and answering requests (default: the cores this process may use, CPU quota included); payments waiting for the disk hold none."
   )
-  var workers: Int = FastCGIServerOptions.onlineCores
+  var workers: Int?
+
+  /// `--workers`, or the cores this process may use.
+  var workerCount: Int { workers ?? FastCGIServerOptions.onlineCores }
 
   @Option(
     name: .long,
@@ -75,7 +78,7 @@ struct ServeCommand: ParsableCommand {
     if let listen, ServeEndpoint.hostAndPort(listen) == nil {
       throw ValidationError("--listen must be HOST:PORT or PORT with a port of 1 to 65535, got \(listen)")
     }
-    guard (1...1024).contains(workers) else { throw ValidationError("--workers must be 1 to 1024") }
+    guard (1...1024).contains(workerCount) else { throw ValidationError("--workers must be 1 to 1024") }
     guard ioTimeout > 0, idleTimeout > 0 else { throw ValidationError("timeouts must be positive") }
     guard (1...65536).contains(maxConnections) else { throw ValidationError("--max-connections must be 1 to 65536") }
   }
@@ -99,7 +102,7 @@ struct ServeCommand: ParsableCommand {
       StandardIO.fail("ERROR: \(error.message)")
     }
     let options = FastCGIServerOptions(
-      workers: workers, maxBodyBytes: configuration.maxRequestBodyBytes,
+      workers: workerCount, maxBodyBytes: configuration.maxRequestBodyBytes,
       ioTimeoutSeconds: ioTimeout,
       idleTimeoutSeconds: idleTimeout, maxConnections: maxConnections,
       allowedTCPPeers: FastCGIServerOptions.peers(
@@ -113,7 +116,7 @@ struct ServeCommand: ParsableCommand {
       server.stop()
     }
     Log.info(
-      "serving on \(listener.address) with \(workers) workers, body limit \(options.maxBodyBytes) bytes"
+      "serving on \(listener.address) with \(workerCount) workers, body limit \(options.maxBodyBytes) bytes"
     )
     try server.run()
     store.close()
