@@ -126,13 +126,7 @@ public final class PostgresEventStore: EventStore, @unchecked Sendable {
           "holds an @ or / in its user or password, or after its host, that is not percent-encoded: write @ as %40 and / as %2F"
       )
     }
-    var error: UnsafeMutablePointer<CChar>?
-    let options = PQconninfoParse(url, &error)
-    defer {
-      if let options { PQconninfoFree(options) }
-      if let error { PQfreemem(error) }
-    }
-    guard options != nil else {
+    guard PGURL.parameters(url) != nil else {
       throw PostgresOpenError(
         code: "invalid_url",
         message: "is not a valid libpq connection URI (see PostgreSQL § 34.1.1.2 \"Connection URIs\")")
@@ -142,8 +136,7 @@ public final class PostgresEventStore: EventStore, @unchecked Sendable {
   /// `postgresql://host:port/db` from the URL's own parameters, for messages before a
   /// connection exists (never the user or password).
   static func describe(url: String) -> String {
-    let values = parameters(url: url)
-    if values.isEmpty { return "postgresql://" }
+    guard let values = PGURL.parameters(url) else { return "postgresql://" }
     let host = values["host"] ?? values["hostaddr"] ?? "localhost"
     let port = values["port"] ?? "5432"
     return "postgresql://\(host.hasPrefix("/") ? "[\(host)]" : host):\(port)/\(values["dbname"] ?? "")"
@@ -155,7 +148,7 @@ public final class PostgresEventStore: EventStore, @unchecked Sendable {
   /// exist`), and the line goes to logs.
   static func connectFailure(url: String, _ error: PGError) -> PostgresOpenError {
     var reason = error.message
-    let values = parameters(url: url)
+    let values = PGURL.parameters(url) ?? [:]
     if let user = values["user"], !user.isEmpty {
       reason = reason.replacing("\"\(user)\"", with: "(the URL's user)")
     }
@@ -163,23 +156,6 @@ public final class PostgresEventStore: EventStore, @unchecked Sendable {
       reason = reason.replacing(password, with: "(the password)")
     }
     return PostgresOpenError(code: "unreachable", message: "cannot connect to \(describe(url: url)): \(reason)")
-  }
-
-  /// The URL's libpq parameters (`PQconninfoParse`), empty when it does not parse.
-  private static func parameters(url: String) -> [String: String] {
-    var error: UnsafeMutablePointer<CChar>?
-    guard let options = PQconninfoParse(url, &error) else {
-      if let error { PQfreemem(error) }
-      return [:]
-    }
-    defer { PQconninfoFree(options) }
-    var values: [String: String] = [:]
-    var cursor = options
-    while let keyword = cursor.pointee.keyword {
-      if let value = cursor.pointee.val { values[String(cString: keyword)] = String(cString: value) }
-      cursor += 1
-    }
-    return values
   }
 
   // MARK: EventStore

@@ -1,3 +1,5 @@
+import CPostgres
+
 /// What libpq makes of a connection URI's credentials (PostgreSQL § 34.1.1.2 "Connection
 /// URIs"), checked before it is used, so that no message can quote a password.
 enum PGURL {
@@ -23,5 +25,23 @@ enum PGURL {
     }
     // No credentials before the `/`: an `@` before the query means they were cut there.
     return rest.prefix { $0 != UInt8(ascii: "?") }.contains(UInt8(ascii: "@"))
+  }
+
+  /// The URI's libpq parameters (`PQconninfoParse`: `host`, `port`, `dbname`, `user`, …), or
+  /// `nil` when libpq cannot parse it.
+  static func parameters(_ url: String) -> [String: String]? {
+    var error: UnsafeMutablePointer<CChar>?
+    guard let options = PQconninfoParse(url, &error) else {
+      if let error { PQfreemem(error) }
+      return nil
+    }
+    defer { PQconninfoFree(options) }
+    var values: [String: String] = [:]
+    var cursor = options
+    while let keyword = cursor.pointee.keyword {
+      if let value = cursor.pointee.val { values[String(cString: keyword)] = String(cString: value) }
+      cursor += 1
+    }
+    return values
   }
 }

@@ -49,9 +49,6 @@ struct ServeCommand: ParsableCommand {
   )
   var workers: Int?
 
-  /// `--workers`, or the cores this process may use.
-  var workerCount: Int { workers ?? FastCGIServerOptions.onlineCores }
-
   @Option(
     name: .long,
     help: "Seconds a request may take to arrive whole (parameters and body), and an answer to be taken.")
@@ -78,7 +75,7 @@ struct ServeCommand: ParsableCommand {
     if let listen, ServeEndpoint.hostAndPort(listen) == nil {
       throw ValidationError("--listen must be HOST:PORT or PORT with a port of 1 to 65535, got \(listen)")
     }
-    guard (1...1024).contains(workerCount) else { throw ValidationError("--workers must be 1 to 1024") }
+    if let workers, !(1...1024).contains(workers) { throw ValidationError("--workers must be 1 to 1024") }
     guard ioTimeout > 0, idleTimeout > 0 else { throw ValidationError("timeouts must be positive") }
     guard (1...65536).contains(maxConnections) else { throw ValidationError("--max-connections must be 1 to 65536") }
   }
@@ -102,7 +99,7 @@ struct ServeCommand: ParsableCommand {
       StandardIO.fail("ERROR: \(error.message)")
     }
     let options = FastCGIServerOptions(
-      workers: workerCount, maxBodyBytes: configuration.maxRequestBodyBytes,
+      workers: workers ?? FastCGIServerOptions.onlineCores, maxBodyBytes: configuration.maxRequestBodyBytes,
       ioTimeoutSeconds: ioTimeout,
       idleTimeoutSeconds: idleTimeout, maxConnections: maxConnections,
       allowedTCPPeers: FastCGIServerOptions.peers(
@@ -116,7 +113,7 @@ struct ServeCommand: ParsableCommand {
       server.stop()
     }
     Log.info(
-      "serving on \(listener.address) with \(workerCount) workers, body limit \(options.maxBodyBytes) bytes"
+      "serving on \(listener.address) with \(options.workers) workers, body limit \(options.maxBodyBytes) bytes"
     )
     try server.run()
     store.close()

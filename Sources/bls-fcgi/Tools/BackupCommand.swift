@@ -32,12 +32,14 @@ struct BackupCommand: ParsableCommand {
   var force = false
 
   func run() throws {
-    DataDirectorySetting.refuseIfPostgreSQL(
-      "backup",
-      instead: "back PostgreSQL up with its own tools (pg_dump, pg_basebackup) or bls-fcgi export; "
-        + "unset it to copy DATA_DIR's file"
-    )
-    let source = DataDirectorySetting.databasePath()
+    // A server on PostgreSQL does not use DATA_DIR's file: copying it would report success for
+    // a file that holds none of its events.
+    guard case .sqlite(let source) = EventDatabase.fromEnvironment() else {
+      StandardIO.fail(
+        "ERROR: backup: DATABASE_URL is set, so the server's events are in PostgreSQL, not in DATA_DIR; "
+          + "back PostgreSQL up with its own tools (pg_dump, pg_basebackup) or bls-fcgi export; "
+          + "unset it to copy DATA_DIR's file")
+    }
     let progress = Progress("backup", unit: "pages", total: nil)
     var lastDone: Int64 = 0
     let backup = DatabaseBackup(source: source, destination: to)

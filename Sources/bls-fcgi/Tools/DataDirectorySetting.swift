@@ -26,20 +26,4 @@ enum DataDirectorySetting {
   static func databasePath(_ environment: Environment = .process) -> String {
     DatabaseFile.path(inDataDirectory: directory(environment))
   }
-
-  /// Exits 1 with one line when `DATABASE_URL` (or `DATABASE_URL_FILE`) is set: `tool` works
-  /// on `$DATA_DIR/events.db` only, which a server on PostgreSQL does not use — working on it
-  /// would report success for a file that holds none of the server's events.
-  static func refuseIfPostgreSQL(_ tool: String, instead: String, _ environment: Environment = .process) {
-    let url: (value: String, source: String)?
-    do {
-      url = try environment.value("DATABASE_URL")
-    } catch {
-      StandardIO.fail(error.description)
-    }
-    guard let url else { return }
-    StandardIO.fail(
-      "ERROR: \(tool): \(url.source) is set, so the server's events are in PostgreSQL, not in DATA_DIR; \(instead)"
-    )
-  }
 }
