@@ -137,4 +137,20 @@ struct ToolCommandTests {
       missing.stdoutText == "ERROR: BLS_PORT_FILE: cannot read \(path).missing: No such file or directory\n",
       "\(missing.stdoutText)")
   }
+
+  @Test(
+    "help run / help serve: --workers states its default once (ArgumentParser appended the build machine's count)",
+    arguments: ["run", "serve"])
+  func workersDefaultOnce(_ command: String) throws {
+    let help = try CLIRunner.run(["help", command])
+    #expect(help.status == 0)
+    let text = help.stdoutText.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+      .joined(separator: " ")
+    let options = try #require(text.range(of: "OPTIONS:"))
+    let option = try #require(text.range(of: "--workers <workers>", range: options.upperBound..<text.endIndex))
+    let after = text[option.upperBound...]
+    let paragraph = after.range(of: " --").map { after[..<$0.lowerBound] } ?? after
+    #expect(paragraph.contains("default: the cores this process may use"), "\(paragraph)")
+    #expect(paragraph.components(separatedBy: "default:").count == 2, "\(paragraph)")
+  }
 }
