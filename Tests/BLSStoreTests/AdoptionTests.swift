@@ -37,7 +37,7 @@ struct AdoptionTests {
       lines += try db.texts("SELECT 'version ' || user_version FROM pragma_user_version")
       lines += try db.texts(
         "SELECT id || pubkey || kind || content || tags || created_at || sig || received_at FROM events ORDER BY id")
-      lines += try db.texts("SELECT name || '|' || value || '|' || created_at || '|' || event_id FROM event_tags")
+      lines += try db.texts("SELECT name || '|' || value || '|' || created_at || '|' || event_rowid FROM event_tags")
       lines += try db.texts("SELECT pubkey || kind || '|' || d || '|' || event_id FROM event_addresses")
       lines += try db.texts("SELECT key || value FROM bls_state")
       return lines

@@ -86,7 +86,9 @@ struct MigrationTests {
     try withRawDatabase(directory.databasePath) { db throws in
       #expect(try db.integer("PRAGMA user_version") == Schema.currentVersion)
       #expect(try db.integer("SELECT received_at FROM events WHERE id = '\(note.id)'") == 1_650_000_000)
-      #expect(try db.integer("SELECT count(*) FROM event_tags WHERE event_id = '\(note.id)'") == 3)
+      #expect(
+        try db.integer(
+          "SELECT count(*) FROM event_tags WHERE event_rowid = (SELECT rowid FROM events WHERE id = '\(note.id)')") == 3)
     }
     let again = try SQLiteEventStore(dataDirectory: directory.path)
     defer { again.close() }

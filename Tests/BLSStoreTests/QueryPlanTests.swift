@@ -63,11 +63,11 @@ struct DeleteTriggerPlanTests {
     defer { directory.remove() }
     try SQLiteEventStore(dataDirectory: directory.path).close()
     // The trigger's statement with OLD.* as literals (EXPLAIN does not show trigger programs).
-    let body = Schema.version3[Schema.version3.range(of: "DELETE FROM event_tags")!.lowerBound...]
+    let body = Schema.deleteTrigger[Schema.deleteTrigger.range(of: "DELETE FROM event_tags")!.lowerBound...]
     let statement = String(body[..<body.range(of: ";")!.lowerBound])
       .replacingOccurrences(of: "OLD.tags", with: #"'[["t","a"],["p","b"]]'"#)
       .replacingOccurrences(of: "OLD.created_at", with: "5")
-      .replacingOccurrences(of: "OLD.id", with: "'x'")
+      .replacingOccurrences(of: "OLD.rowid", with: "7")
     #expect(!statement.contains("OLD."))
     let plan = try withRawDatabase(directory.databasePath) { db in
       let explain = try db.prepare("EXPLAIN QUERY PLAN " + statement)
@@ -77,7 +77,7 @@ struct DeleteTriggerPlanTests {
       return lines
     }
     #expect(
-      plan.contains("SEARCH event_tags USING PRIMARY KEY (name=? AND value=? AND created_at=? AND event_id=?)"),
+      plan.contains("SEARCH event_tags USING PRIMARY KEY (name=? AND value=? AND created_at=? AND event_rowid=?)"),
       "\(plan)")
   }
 }

@@ -11,7 +11,9 @@ import Testing
 struct TagIndexTests {
   static func tagRows(_ path: String, _ id: String) throws -> [String] {
     try withRawDatabase(path) { db in
-      try db.texts("SELECT name || '=' || value FROM event_tags WHERE event_id = '\(id)' ORDER BY name, value")
+      try db.texts(
+        "SELECT name || '=' || value FROM event_tags WHERE event_rowid = (SELECT rowid FROM events WHERE id = '\(id)') ORDER BY name, value"
+      )
     }
   }
 
@@ -166,6 +168,10 @@ struct TagIndexTests {
         let to = Schema.version1[from...].range(of: end)!.upperBound
         return String(Schema.version1[from..<to])
       }
+      // …and its tag table, keyed by event id (``Schema/tagsByRow`` rekeys it by rowid).
+      try db.execute("DROP TABLE event_tags")
+      try db.execute(statement("CREATE TABLE event_tags", through: "WITHOUT ROWID;"))
+      try db.execute("INSERT INTO event_tags SELECT 't', 'old', created_at, id FROM events")
       try db.execute(statement("CREATE INDEX event_tags_event", through: ";"))
       try db.execute(statement("CREATE TRIGGER events_index_tags", through: "END;"))
       try db.execute(statement("CREATE TRIGGER events_unindex", through: "END;"))
@@ -191,7 +197,9 @@ struct TagIndexTests {
   /// delete trigger leaves behind.
   static func orphanTagRows(_ path: String) throws -> Int64 {
     try withRawDatabase(path) { db in
-      try db.integer("SELECT count(*) FROM event_tags WHERE event_id NOT IN (SELECT id FROM events)") ?? -1
+      try db.integer(
+        "SELECT count(*) FROM event_tags AS t WHERE NOT EXISTS (SELECT 1 FROM events AS e WHERE e.rowid = t.event_rowid AND e.created_at = t.created_at)"
+      ) ?? -1
     }
   }
 
@@ -239,5 +247,76 @@ struct TagIndexTests {
       try db.execute("DELETE FROM events")
     }
     #expect(try Self.orphanTagRows(directory.databasePath) == 0)
+  }
+
+  @Test("a version-4 file's tag rows, keyed by event id, are rekeyed by rowid; rows of gone events dropped")
+  func versionFourRowsAreRekeyed() throws {
+    let directory = TemporaryDirectory("tags-v4")
+    defer { directory.remove() }
+    let store = try SQLiteEventStore(dataDirectory: directory.path)
+    let events = (0..<5).map { Events.make(createdAt: 100, tags: [["t", "same"], ["p", "k\($0)"]]) }
+    for event in events { #expect(try store.store(event) == .stored) }
+    store.close()
+    // Put the tag table back to version 4's layout, rows named by id, one of them for an
+    // event that is gone.
+    try withRawDatabase(directory.databasePath) { db in
+      try db.execute("DROP TRIGGER events_unindex; DROP TABLE event_tags")
+      try db.execute(
+        """
+        CREATE TABLE event_tags (name TEXT NOT NULL, value TEXT NOT NULL, created_at INTEGER NOT NULL,
+          event_id TEXT NOT NULL, PRIMARY KEY (name, value, created_at, event_id)) WITHOUT ROWID;
+        INSERT INTO event_tags SELECT 't', 'same', created_at, id FROM events;
+        INSERT INTO event_tags SELECT 'p', json_extract(tags, '$[1][1]'), created_at, id FROM events;
+        INSERT INTO event_tags VALUES ('t', 'same', 100, '\(String(repeating: "0", count: 64))');
+        PRAGMA user_version = 4;
+        """)
+      let from = Schema.version3.range(of: "CREATE TRIGGER events_unindex")!.lowerBound
+      let to = Schema.version3[from...].range(of: "END;")!.upperBound
+      try db.execute(String(Schema.version3[from..<to]))
+    }
+    let reopened = try SQLiteEventStore(dataDirectory: directory.path)
+    #expect(reopened.openedSchemaVersion == 4)
+    #expect(Set(try reopened.query([NostrFilter(tags: ["t": ["same"]])]).map(\.id)) == Set(events.map(\.id)))
+    #expect(try reopened.query([NostrFilter(tags: ["p": ["k3"]])]).map(\.id) == [events[3].id])
+    reopened.close()
+    try withRawDatabase(directory.databasePath) { db throws in
+      #expect(try db.integer("PRAGMA user_version") == Schema.currentVersion)
+      #expect(try db.integer("SELECT count(*) FROM event_tags") == 10)
+      #expect(try db.texts("SELECT name FROM pragma_table_info('event_tags')") == ["name", "value", "created_at", "event_rowid"])
+    }
+    #expect(try Self.tagRows(directory.databasePath, events[3].id) == ["p=k3", "t=same"])
+    #expect(try Self.orphanTagRows(directory.databasePath) == 0)
+    // The new delete trigger follows the new key.
+    try withRawDatabase(directory.databasePath) { db in try db.execute("DELETE FROM events WHERE id = '\(events[1].id)'") }
+    #expect(try Self.tagRows(directory.databasePath, events[1].id) == [])
+    let left = try withRawDatabase(directory.databasePath) { db in try db.integer("SELECT count(*) FROM event_tags") }
+    #expect(left == 8)
+  }
+
+  @Test("VACUUM keeps rowids, so the tag index still finds every event after an operator's VACUUM")
+  func vacuumKeepsRowIDs() throws {
+    let directory = TemporaryDirectory("tags-vacuum")
+    defer { directory.remove() }
+    let store = try SQLiteEventStore(dataDirectory: directory.path)
+    let events = (0..<40).map { Events.make(createdAt: 100 + Int64($0 % 3), tags: [["t", $0 % 2 == 0 ? "even" : "odd"]]) }
+    for event in events { #expect(try store.store(event) == .stored) }
+    store.close()
+    // Holes in the rowids (the case where a rebuilt table could renumber), then VACUUM.
+    let before = try withRawDatabase(directory.databasePath) { db in
+      try db.execute("DELETE FROM events WHERE rowid % 4 = 1")
+      let rows = try db.texts("SELECT id || ':' || rowid FROM events ORDER BY id")
+      try db.execute("VACUUM")
+      return rows
+    }
+    let after = try withRawDatabase(directory.databasePath) { db in
+      try db.texts("SELECT id || ':' || rowid FROM events ORDER BY id")
+    }
+    #expect(after == before)
+    let reopened = try SQLiteEventStore(dataDirectory: directory.path)
+    defer { reopened.close() }
+    let stored = try reopened.query([NostrFilter(kinds: [1])])
+    let even = try reopened.query([NostrFilter(tags: ["t": ["even"]])])
+    #expect(Set(even.map(\.id)) == Set(stored.filter { $0.tags == [["t", "even"]] }.map(\.id)))
+    #expect(even.count == 10)
   }
 }

@@ -73,7 +73,7 @@ struct FilterQuery: Equatable {
         arguments += values.map { .text(String(Schema.sqliteView($0))) }
         continue
       }
-      var subquery = "SELECT event_id FROM event_tags WHERE name = ? AND value IN (\(placeholders(values.count)))"
+      var subquery = "SELECT event_rowid FROM event_tags WHERE name = ? AND value IN (\(placeholders(values.count)))"
       arguments.append(.text(name))
       arguments += values.map { .text(String(Schema.sqliteView($0))) }
       // created_at is part of the tag index key: narrow the tag scan too.
@@ -85,7 +85,7 @@ struct FilterQuery: Equatable {
         subquery += " AND created_at <= ?"
         arguments.append(.integer(until))
       }
-      conditions.append("id IN (\(subquery))")
+      conditions.append("events.rowid IN (\(subquery))")
     }
     var clause = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
     clause += " ORDER BY created_at DESC, id ASC"

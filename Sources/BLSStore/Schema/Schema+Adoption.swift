@@ -81,7 +81,7 @@ extension Schema {
             tags: "e.tags", createdAt: "e.created_at", id: "e.id",
             from: "(SELECT id, tags, created_at FROM events WHERE \(rowCounterFunction)(rowid)) AS e,",
             distinct: false))
-          ORDER BY name, value, created_at, event_id;
+          ORDER BY name, value, created_at, event;
         """, countsRows: true),
     AdoptionStep(
       title: "building the event indexes",

@@ -7,7 +7,7 @@ import Nostr
 /// as the `user_version` bump, so a file is always at exactly one version.
 enum Schema {
   /// The version this release writes.
-  static let currentVersion: Int64 = 4
+  static let currentVersion: Int64 = 5
 
   /// The reference's `events` table, column for column, so its tools can read our file.
   /// Times are Unix seconds; `tags` is the JSON text of the tag array.
@@ -30,7 +30,7 @@ enum Schema {
   ]
 
   /// Forward migrations; `migrations[n]` takes a file from version `n` to `n + 1`.
-  static let migrations: [String] = [version1, version2, version3, lifecycle]
+  static let migrations: [String] = [version1, version2, version3, lifecycle, tagsByRow]
 
   /// Version 1: indexes for NIP-01 filters, an exact tag index, and one row per replaceable or
   /// addressable address.
@@ -163,11 +163,11 @@ enum Schema {
   /// Indexes the tags of events above the mark (inserted by another program while BLS was
   /// stopped) and moves the mark to the last event; run at open, in one transaction.
   static let reindexSQL = """
-    INSERT OR IGNORE INTO event_tags (name, value, created_at, event_id)
+    INSERT OR IGNORE INTO event_tags (name, value, created_at, event_rowid)
       \(tagRows(
-        tags: validTags("e.tags"), createdAt: "e.created_at", id: "e.id",
+        tags: validTags("e.tags"), createdAt: "e.created_at", id: "e.row",
         from: """
-          (SELECT id, tags, created_at FROM events
+          (SELECT rowid AS row, tags, created_at FROM events
             WHERE rowid > \(markSQL)) AS e,
           """,
         distinct: false));
@@ -261,15 +261,17 @@ enum Schema {
   }
 
   /// The rows of `event_tags` for one event: tags whose first element is a one-letter string
-  /// and that have a string value. A tag of any other shape is skipped, not an error.
+  /// and that have a string value. A tag of any other shape is skipped, not an error. `id` is
+  /// what the row names its event by: the event's id up to version 4, its rowid since
+  /// ``tagsByRow``.
   static func tagRows(
     tags: String, createdAt: String, id: String, from: String = "", distinct: Bool = true
   ) -> String {
     // `t.value` is the JSON text of an array element only when `t.type` is 'array'; CASE
     // guarantees json_extract never sees anything else.
     """
-    SELECT \(distinct ? "DISTINCT " : "")name, value, created_at, event_id FROM (
-        SELECT \(createdAt) AS created_at, \(id) AS event_id,
+    SELECT \(distinct ? "DISTINCT " : "")name, value, created_at, event FROM (
+        SELECT \(createdAt) AS created_at, \(id) AS event,
           CASE WHEN t.type = 'array' THEN json_type(t.value, '$[0]') END AS name_type,
           CASE WHEN t.type = 'array' THEN json_type(t.value, '$[1]') END AS value_type,
           CASE WHEN t.type = 'array' THEN json_extract(t.value, '$[0]') END AS name,

@@ -9,6 +9,8 @@ import Nostr
 /// transaction and fails every event of the batch.
 final class EventWriter {
   let db: SQLiteConnection
+  /// The rowid of the last event ``insert(_:receivedAt:orIgnore:)`` stored.
+  private var insertedRowID: Int64 = 0
 
   init(db: SQLiteConnection) {
     self.db = db
@@ -64,7 +66,7 @@ final class EventWriter {
       do {
         if isolated { try db.cached("SAVEPOINT event").run() }
         let outcome = try store(event, receivedAt: receivedAt)
-        if outcome == .stored { highestRowID = max(highestRowID, db.lastInsertRowID) }
+        if outcome == .stored { highestRowID = max(highestRowID, insertedRowID) }
         if isolated { try db.cached("RELEASE event").run() }
         results.append(.success(outcome))
       } catch {
@@ -135,16 +137,9 @@ final class EventWriter {
     return .stored
   }
 
-  /// Inserts the event's `event_tags` rows, then the event: the writer is what keeps the tag
-  /// index (Schema.version3). Called only for an id not stored yet, so no row can point at
-  /// another event's tags.
+  /// Inserts the event, then its `event_tags` rows, keyed by the rowid it was given: the
+  /// writer is what keeps the tag index (``Schema/version3``, ``Schema/tagsByRow``).
   private func insert(_ event: NostrEvent, receivedAt: Int64, orIgnore: Bool) throws(SQLiteError) {
-    for tag in event.tags {
-      guard let row = Schema.indexedRow(tag) else { continue }
-      try db.cached(
-        "INSERT OR IGNORE INTO event_tags (name, value, created_at, event_id) VALUES (?, ?, ?, ?)"
-      ).run([.text(String(row.name)), .text(String(row.value)), .integer(event.createdAt), .text(event.id)])
-    }
     let verb = orIgnore ? "INSERT OR IGNORE" : "INSERT"
     try db.cached(
       """
@@ -156,7 +151,16 @@ final class EventWriter {
       .text(EventRow.tagsJSON(event.tags)), .integer(event.createdAt), .text(event.sig),
       .integer(receivedAt),
     ])
-    if db.changes > 0 { try recordExpiration(event) }
+    guard db.changes > 0 else { return }
+    let row = db.lastInsertRowID
+    insertedRowID = row
+    for tag in event.tags {
+      guard let indexed = Schema.indexedRow(tag) else { continue }
+      try db.cached(
+        "INSERT OR IGNORE INTO event_tags (name, value, created_at, event_rowid) VALUES (?, ?, ?, ?)"
+      ).run([.text(String(indexed.name)), .text(String(indexed.value)), .integer(event.createdAt), .integer(row)])
+    }
+    try recordExpiration(event)
   }
 
   private func exists(id: String) throws(SQLiteError) -> Bool {
