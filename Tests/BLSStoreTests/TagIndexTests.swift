@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Nostr
 import Testing
 
@@ -274,8 +275,16 @@ struct TagIndexTests {
       let to = Schema.version3[from...].range(of: "END;")!.upperBound
       try db.execute(String(Schema.version3[from..<to]))
     }
-    let reopened = try SQLiteEventStore(dataDirectory: directory.path)
+    // A migration that rebuilds a table reports itself (`run` waits only while it does).
+    let reports = Mutex<[MigrationProgress]>([])
+    var options = SQLiteEventStore.Options()
+    options.migrationProgress = { progress in reports.withLock { $0.append(progress) } }
+    let reopened = try SQLiteEventStore(dataDirectory: directory.path, options: options)
     #expect(reopened.openedSchemaVersion == 4)
+    let seen = reports.withLock { $0 }
+    #expect(seen.first?.step == "keying the tag index by row (schema 5)")
+    #expect(seen.first.map { ($0.stepNumber, $0.stepCount, $0.rowsTotal) } ?? (0, 0, 0) == (1, 1, 5))
+    #expect(seen.last?.finished == true)
     #expect(Set(try reopened.query([NostrFilter(tags: ["t": ["same"]])]).map(\.id)) == Set(events.map(\.id)))
     #expect(try reopened.query([NostrFilter(tags: ["p": ["k3"]])]).map(\.id) == [events[3].id])
     reopened.close()

@@ -144,7 +144,7 @@ struct OperationsCommandTests {
     let result = try Self.run(["migrate"], dataDir: data)
     #expect(result.status == 0, "\(result.stderr)")
     #expect(result.stderr.contains("migrating events.db (3,000 rows)"))
-    #expect(result.stderr.contains("migration step 3/5: indexing tags"))
+    #expect(result.stderr.contains("migration step 3/6: indexing tags"))
     #expect(result.stderr.contains("migration finished in"))
     #expect(result.stderr.contains("3,000 rows read"))
     #expect(result.stderr.contains("adopted from the reference's format"))

@@ -34,7 +34,7 @@ struct AdoptionRunTests {
     #expect(ready && run.isRunning, "\(run.stderr)")
     let log = run.stderr
     #expect(log.contains("migrating events.db (5,000 rows) to the current schema"), "\(log)")
-    #expect(log.contains("migration step 3/5: indexing tags"))
+    #expect(log.contains("migration step 3/6: indexing tags"))
     #expect(log.contains("migration finished in"))
     #expect(!log.contains("timed out"))
     // The progress file the supervisor watched holds the end of the migration.

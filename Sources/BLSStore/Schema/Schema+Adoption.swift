@@ -1,14 +1,14 @@
 /// The fast path from a reference-written file (version 0 with an `events` table) straight to
-/// ``Schema/adoptedVersion``: the same end state as ``Schema/version1`` … ``Schema/version3``
-/// run one after another (MigrationTests compares the two), in an order that does a fraction
+/// ``Schema/adoptedVersion``: the same end state as ``Schema/version1`` … ``Schema/tagsByRow``
+/// run one after another (AdoptionTests compares the two), in an order that does a fraction
 /// of the work on a large file (1,000,000 rows: 119 s → about 20 s, BENCHMARKS.md):
 ///
 /// - superseded versions of a replaceable or addressable address are deleted first, while the
 ///   table has no triggers and only the indexes the file keeps;
 /// - the reference's three indexes that version 1 replaces are dropped before that delete, not
 ///   after, and the new ones are built last, over the rows that stay;
-/// - `event_tags` is filled in its key order (one sort, then appends), without the
-///   `event_tags(event_id)` index that version 1 built and version 3 drops;
+/// - `event_tags` is filled in its key order (one sort, then appends), keyed by rowid at once,
+///   without the `event_tags(event_id)` index that version 1 built and version 3 drops;
 /// - ``SchemaMigrator`` runs it with a rollback journal instead of the WAL when it can (new
 ///   pages are written once, not once to the WAL and again at the checkpoint) and a large
 ///   page cache.
@@ -27,9 +27,9 @@ extension Schema {
 
   /// The scalar SQL function the tag step calls once per event, counting rows for the
   /// progress log (``SchemaMigrator``).
-  /// The version the adoption steps reach (the end state of ``version1`` … ``version3``);
+  /// The version the adoption steps reach (the end state of ``version1`` … ``tagsByRow``);
   /// later migrations then run as usual.
-  static let adoptedVersion: Int64 = 3
+  static let adoptedVersion: Int64 = 5
 
   static let rowCounterFunction = "bls_migrated"
 
@@ -69,17 +69,11 @@ extension Schema {
     AdoptionStep(
       title: "indexing tags",
       sql: """
-        CREATE TABLE event_tags (
-          name TEXT NOT NULL,
-          value TEXT NOT NULL,
-          created_at INTEGER NOT NULL,
-          event_id TEXT NOT NULL,
-          PRIMARY KEY (name, value, created_at, event_id)
-        ) WITHOUT ROWID;
-        INSERT OR IGNORE INTO event_tags (name, value, created_at, event_id)
+        \(tagTable(named: #""event_tags""#));
+        INSERT OR IGNORE INTO event_tags (name, value, created_at, event_rowid)
           \(tagRows(
-            tags: "e.tags", createdAt: "e.created_at", id: "e.id",
-            from: "(SELECT id, tags, created_at FROM events WHERE \(rowCounterFunction)(rowid)) AS e,",
+            tags: "e.tags", createdAt: "e.created_at", id: "e.row",
+            from: "(SELECT rowid AS row, tags, created_at FROM events WHERE \(rowCounterFunction)(rowid)) AS e,",
             distinct: false))
           ORDER BY name, value, created_at, event;
         """, countsRows: true),
@@ -90,7 +84,11 @@ extension Schema {
         CREATE INDEX IF NOT EXISTS events_pubkey_kind_created ON events(pubkey, kind, created_at);
         CREATE INDEX IF NOT EXISTS events_kind_created ON events(kind, created_at);
         """, countsRows: false),
-    // Version 3's triggers and state table, as a file migrated step by step ends with them.
-    AdoptionStep(title: "installing triggers", sql: version3, countsRows: false),
+    // Version 3's state table and version 5's delete trigger, as a file migrated step by step
+    // ends with them.
+    AdoptionStep(
+      title: "installing triggers",
+      sql: "\(version3)\nDROP TRIGGER events_unindex;\n\(deleteTrigger)", countsRows: false),
+    AdoptionStep(title: "indexing expirations and deletions (NIP-40, NIP-09)", sql: lifecycle, countsRows: false),
   ]
 }

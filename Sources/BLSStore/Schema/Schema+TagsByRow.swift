@@ -18,13 +18,7 @@ extension Schema {
   /// new key.
   static let tagsByRow = """
     DROP TRIGGER IF EXISTS events_unindex;
-    CREATE TABLE event_tags_by_row (
-      name TEXT NOT NULL,
-      value TEXT NOT NULL,
-      created_at INTEGER NOT NULL,
-      event_rowid INTEGER NOT NULL,
-      PRIMARY KEY (name, value, created_at, event_rowid)
-    ) WITHOUT ROWID;
+    \(tagTable(named: "event_tags_by_row"));
     INSERT OR IGNORE INTO event_tags_by_row (name, value, created_at, event_rowid)
       SELECT t.name, t.value, t.created_at, e.rowid FROM event_tags AS t JOIN events AS e ON e.id = t.event_id
       ORDER BY t.name, t.value, t.created_at, e.rowid;
@@ -32,6 +26,21 @@ extension Schema {
     ALTER TABLE event_tags_by_row RENAME TO event_tags;
     \(deleteTrigger)
     """
+
+  /// `CREATE TABLE` for the tag index keyed by rowid. SQLite records a renamed table's name
+  /// quoted (`CREATE TABLE "event_tags" (…`), so the adoption creates it as `"event_tags"`
+  /// and a file adopted and a file migrated step by step hold the same schema text.
+  static func tagTable(named name: String) -> String {
+    """
+    CREATE TABLE \(name) (
+      name TEXT NOT NULL,
+      value TEXT NOT NULL,
+      created_at INTEGER NOT NULL,
+      event_rowid INTEGER NOT NULL,
+      PRIMARY KEY (name, value, created_at, event_rowid)
+    ) WITHOUT ROWID
+    """
+  }
 
   /// Deletes a deleted event's `event_tags` rows by their exact keys (a primary-key search
   /// on all four columns; the rows are computed from its tags as the writer computed them),

@@ -32,6 +32,15 @@ enum Schema {
   /// Forward migrations; `migrations[n]` takes a file from version `n` to `n + 1`.
   static let migrations: [String] = [version1, version2, version3, lifecycle, tagsByRow]
 
+  /// What each of ``migrations`` does, for the progress log.
+  static let migrationTitles: [String] = [
+    "indexing tags and addresses (schema 1)",
+    "indexing tags in the writer (schema 2)",
+    "leaving the tag index to the writer (schema 3)",
+    "indexing expirations and deletions, NIP-40 and NIP-09 (schema 4)",
+    "keying the tag index by row (schema 5)",
+  ]
+
   /// Version 1: indexes for NIP-01 filters, an exact tag index, and one row per replaceable or
   /// addressable address.
   ///

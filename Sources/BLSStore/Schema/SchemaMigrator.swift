@@ -45,17 +45,9 @@ enum SchemaMigrator {
         try adopt(db, progress: progress)
         version = Schema.adoptedVersion
       }
-      while version < Schema.currentVersion {
-        try db.execute("BEGIN IMMEDIATE")
-        do {
-          try db.execute(Schema.migrations[Int(version)])
-          try db.execute("PRAGMA user_version = \(version + 1)")
-          try db.execute("COMMIT")
-        } catch {
-          if !db.isAutocommit { try? db.execute("ROLLBACK") }
-          throw error
-        }
-        version += 1
+      if version < Schema.currentVersion {
+        try runMigrations(db, from: version, progress: progress)
+        version = Schema.currentVersion
       }
       var report = Report(fromVersion: start, toVersion: version, adoptedReferenceFile: adopted)
       (report.reindexedEvents, report.supersededEvents) = try reindex(db, progress: progress)
@@ -67,6 +59,37 @@ enum SchemaMigrator {
     } catch {
       throw .sqlite(SQLiteError(resultCode: 1, message: "\(error)"))
     }
+  }
+
+  /// Runs ``Schema/migrations`` from `start` on, each in one `BEGIN IMMEDIATE` transaction
+  /// with its `user_version` bump. On a file that holds events, each is reported as a step
+  /// (``Schema/migrationTitles``), with a heartbeat while it runs: a step may rebuild a table
+  /// (``Schema/tagsByRow``), and `run` waits for a migrating responder only while it reports.
+  private static func runMigrations(
+    _ db: SQLiteConnection, from start: Int64, progress: MigrationProgressHandler?
+  ) throws {
+    let hasEvents = try !db.texts("SELECT name FROM sqlite_schema WHERE type = 'table' AND name = 'events'").isEmpty
+    let rows = hasEvents ? try db.integer("SELECT count(*) FROM events") ?? 0 : 0
+    let monitor = progress.flatMap { handler in
+      rows > 0
+        ? MigrationMonitor(
+          db: db, rowsTotal: rows, stepCount: Int(Schema.currentVersion - start), handler: handler) : nil
+    }
+    monitor?.install()
+    defer { monitor?.uninstall() }
+    for version in start..<Schema.currentVersion {
+      monitor?.begin(step: Schema.migrationTitles[Int(version)], number: Int(version - start) + 1)
+      try db.execute("BEGIN IMMEDIATE")
+      do {
+        try db.execute(Schema.migrations[Int(version)])
+        try db.execute("PRAGMA user_version = \(version + 1)")
+        try db.execute("COMMIT")
+      } catch {
+        if !db.isAutocommit { try? db.execute("ROLLBACK") }
+        throw error
+      }
+    }
+    monitor?.finish()
   }
 
   /// Catches up with events inserted since the writer last recorded its mark (another
