@@ -37,6 +37,9 @@ public final class PostgresEventStore: EventStore, @unchecked Sendable {
     public var expirationSweepSeconds: Int
     /// The time, in Unix seconds, the sweep compares expirations with (injectable for tests).
     public var clock: @Sendable () -> Int64
+    /// `BLS_COMMIT_DELAY_US`: the writer's pause before committing a batch under load
+    /// (``Nostr/CommitDelay``).
+    public var commitDelay: CommitDelay = CommitDelay()
 
     public init(
       maxBatchSize: Int = 1024, maxIdleReaders: Int = 4, applicationName: String = "bls",
@@ -98,7 +101,7 @@ public final class PostgresEventStore: EventStore, @unchecked Sendable {
     }
     committer = PGGroupCommitter(
       connection: writer, maxBatch: options.maxBatchSize, sweepIntervalSeconds: options.expirationSweepSeconds,
-      clock: options.clock, connect: connect)
+      commitDelay: options.commitDelay, clock: options.clock, connect: connect)
     readers = PGReaderPool(maxIdle: options.maxIdleReaders, connect: connect)
     probe =
       options.probeIntervalMilliseconds > 0

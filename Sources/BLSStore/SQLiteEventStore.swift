@@ -38,6 +38,9 @@ public final class SQLiteEventStore: EventStore, @unchecked Sendable {
     public var expirationSweepSeconds: Int
     /// The time, in Unix seconds, the sweep compares expirations with (injectable for tests).
     public var clock: @Sendable () -> Int64
+    /// `BLS_COMMIT_DELAY_US`: the writer's pause before committing a batch under load
+    /// (``Nostr/CommitDelay``).
+    public var commitDelay: CommitDelay = CommitDelay()
 
     public init(
       maxBatchSize: Int = 1024, busyTimeoutMilliseconds: Int32 = 5000, maxIdleReaders: Int = 8,
@@ -149,7 +152,7 @@ public final class SQLiteEventStore: EventStore, @unchecked Sendable {
       }
       committer = GroupCommitter(
         writer: EventWriter(db: writer), maxBatch: options.maxBatchSize, connectionGuard: nil,
-        sweepIntervalSeconds: options.expirationSweepSeconds, clock: options.clock)
+        sweepIntervalSeconds: options.expirationSweepSeconds, commitDelay: options.commitDelay, clock: options.clock)
     } else {
       checkpointer = nil
       storageDescription = "memory"
@@ -159,7 +162,7 @@ public final class SQLiteEventStore: EventStore, @unchecked Sendable {
       readers = ReaderPool(source: .shared(writer, guardLock), maxIdle: 0)
       committer = GroupCommitter(
         writer: EventWriter(db: writer), maxBatch: options.maxBatchSize, connectionGuard: guardLock,
-        sweepIntervalSeconds: options.expirationSweepSeconds, clock: options.clock)
+        sweepIntervalSeconds: options.expirationSweepSeconds, commitDelay: options.commitDelay, clock: options.clock)
     }
   }
 

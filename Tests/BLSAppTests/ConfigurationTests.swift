@@ -214,6 +214,19 @@ struct ConfigurationTests {
     #expect(try load(["BLS_REQUEST_TIMEOUT_MS": "2500"]).summary.contains("requestTimeoutMs=2500"))
   }
 
+  @Test("BLS_COMMIT_DELAY_US: 0 (off) to 10000, default 300")
+  func commitDelay() throws {
+    #expect(try load([:]).commitDelay.microseconds == 300)
+    #expect(try load(["BLS_COMMIT_DELAY_US": "0"]).commitDelay == .off)
+    #expect(try load(["BLS_COMMIT_DELAY_US": "10000"]).commitDelay.microseconds == 10000)
+    for bad in ["10001", "-1", "1ms", "99999999999999999999999999999999999999999"] {
+      #expect(
+        error(["BLS_COMMIT_DELAY_US": bad])
+          == "ERROR: BLS_COMMIT_DELAY_US: must be an integer from 0 to 10000 (microseconds), got \"\(bad)\"")
+    }
+    #expect(try load(["BLS_COMMIT_DELAY_US": "150"]).summary.contains("commitDelayUs=150"))
+  }
+
   @Test func authToken() throws {
     let token = "0123456789abcdef"
     #expect(try load([:]).authToken == nil)

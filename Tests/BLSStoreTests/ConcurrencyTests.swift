@@ -161,4 +161,43 @@ struct ConcurrencyTests {
     #expect(try store.query([NostrFilter()]).count == 11)
     try reader.execute("COMMIT")
   }
+
+  @Test("the commit delay: a batch already holding two events waits, and an event arriving meanwhile joins it")
+  func commitDelayGathers() throws {
+    let directory = TemporaryDirectory("commit-delay")
+    defer { directory.remove() }
+    var options = SQLiteEventStore.Options()
+    // Long, so that the third event surely arrives within it; the server's default is 300 µs.
+    options.commitDelay = CommitDelay(microseconds: 2_000_000)
+    let store = try SQLiteEventStore(dataDirectory: directory.path, options: options)
+    defer { store.close() }
+    // Hold the writer: another connection owns the write lock, so the first event's batch waits
+    // in BEGIN IMMEDIATE (the busy timeout) while two more queue behind it.
+    let blocker = try SQLiteConnection.open(path: directory.databasePath, flags: 0x2)
+    try blocker.execute("BEGIN IMMEDIATE")
+    let answers = BlockingQueue<(Int, Result<StoreOutcome, EventStoreError>)>()
+    let events = (0..<4).map { Events.make(content: "delay \($0)") }
+    func submit(_ index: Int) { store.store(events[index]) { answers.push((index, $0)) } }
+    submit(0)
+    while store.committer.queueDepth > 0 { usleep(1000) }  // taken into a batch, waiting for the lock
+    submit(1)
+    submit(2)
+    try blocker.execute("COMMIT")
+    blocker.close()
+    // The first batch (one event: no pause) commits; the writer then takes the two waiting
+    // events and pauses, and the fourth, sent once the first is answered, joins them.
+    let first = answers.pop()!
+    #expect(first.0 == 0)
+    submit(3)
+    var rest: [Int] = []
+    for _ in 0..<3 {
+      let (index, result) = answers.pop()!
+      #expect((try? result.get()) == .stored)
+      rest.append(index)
+    }
+    #expect(rest.sorted() == [1, 2, 3])
+    let stats = store.statistics
+    #expect(stats.commits == 2, "\(stats)")
+    #expect(stats.maxBatch == 3, "\(stats)")
+  }
 }

@@ -69,6 +69,14 @@ extension BLSConfiguration {
       }
       configuration.expirationSweepSeconds = Int(n)
     }
+    if let delay = try env.value("BLS_COMMIT_DELAY_US") {
+      guard let n = parseDecimal(delay.value), n <= UInt128(CommitDelay.range.upperBound) else {
+        throw ConfigurationError(
+          variable: delay.source,
+          rule: "must be an integer from 0 to 10000 (microseconds), got \"\(delay.value)\"")
+      }
+      configuration.commitDelay = CommitDelay(microseconds: Int(n))
+    }
     if let token = try env.value("BLS_AUTH_TOKEN") {
       // The rule describes the value, never echoes it: it is a secret.
       guard let bearer = BearerToken(token.value) else {

@@ -36,6 +36,9 @@ public struct BLSConfiguration: Sendable {
   /// `BLS_EXPIRATION_SWEEP_SECONDS`: seconds between two passes of the sweep that deletes
   /// events whose NIP-40 expiration has passed (1–86400, default 60).
   public var expirationSweepSeconds: Int
+  /// `BLS_COMMIT_DELAY_US`: the writer's pause before committing a batch under load
+  /// (``Nostr/CommitDelay``; 0–10000 µs, default 300).
+  public var commitDelay = CommitDelay()
   /// `BLS_AUTH_TOKEN`: when set, /handle-payment and /handle-packet require
   /// `Authorization: Bearer <token>`. Never logged or returned.
   public var authToken: BearerToken?
@@ -82,6 +85,7 @@ public struct BLSConfiguration: Sendable {
       "storage=\(storage)", "basePricePerByte=\(pricing.basePricePerByte)",
       "maxEventBytes=\(maxEventBytes)", "requestTimeoutMs=\(requestTimeoutMillis)",
       "authToken=\(authToken == nil ? "unset" : "set")", "expirationSweepSeconds=\(expirationSweepSeconds)",
+      "commitDelayUs=\(commitDelay.microseconds)",
     ]
     if !pricing.overrideEntries.isEmpty {
       let overrides = pricing.overrideEntries.map { "\($0.key):\($0.pricePerByte)" }

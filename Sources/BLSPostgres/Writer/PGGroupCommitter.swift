@@ -66,14 +66,17 @@ final class PGGroupCommitter: @unchecked Sendable {
   private let sweepInterval: Int64
   /// Unix seconds: the time the sweep compares expirations with.
   private let clock: @Sendable () -> Int64
+  /// The pause that lets a batch under load grow before it commits.
+  private let commitDelay: CommitDelay
 
   /// Starts the writer thread on `connection`; `connect` opens a replacement when it is lost.
   init(
-    connection: PGConnection, maxBatch: Int, sweepIntervalSeconds: Int = 60,
+    connection: PGConnection, maxBatch: Int, sweepIntervalSeconds: Int = 60, commitDelay: CommitDelay = .off,
     clock: @escaping @Sendable () -> Int64 = { Int64(time(nil)) },
     connect: @escaping () throws(PGError) -> PGConnection
   ) {
     self.connection = connection
+    self.commitDelay = commitDelay
     self.maxBatch = max(1, maxBatch)
     self.connect = connect
     self.sweepInterval = Int64(max(1, sweepIntervalSeconds)) * 1000
@@ -164,7 +167,14 @@ final class PGGroupCommitter: @unchecked Sendable {
         }
         return (Array(state.queue.prefix(take)), state.sweepRequests, state.closing)
       }
-      if !taken.isEmpty { commit(taken) }
+      let batch = commitDelay.gather(taken, room: maxBatch) { room in
+        state.withLock { state in
+          let take = min(state.queue.count, room)
+          defer { state.queue.removeFirst(take) }
+          return Array(state.queue.prefix(take))
+        }
+      }
+      if !batch.isEmpty { commit(batch) }
       if !requests.isEmpty {
         let result = sweepAll()
         for request in requests { request(result) }

@@ -45,12 +45,15 @@ final class GroupCommitter: @unchecked Sendable {
   private let sweepInterval: Int64
   /// Unix seconds: the time the sweep compares expirations with.
   private let clock: @Sendable () -> Int64
+  /// The pause that lets a batch under load grow before it commits.
+  private let commitDelay: CommitDelay
 
   init(
     writer: EventWriter, maxBatch: Int, connectionGuard: Locked<Void>?, sweepIntervalSeconds: Int = 60,
-    clock: @escaping @Sendable () -> Int64 = { Int64(time(nil)) }
+    commitDelay: CommitDelay = .off, clock: @escaping @Sendable () -> Int64 = { Int64(time(nil)) }
   ) {
     self.writer = writer
+    self.commitDelay = commitDelay
     self.maxBatch = max(1, maxBatch)
     self.connectionGuard = connectionGuard
     self.sweepInterval = Int64(max(1, sweepIntervalSeconds)) * 1000
@@ -120,7 +123,14 @@ final class GroupCommitter: @unchecked Sendable {
         }
         return (Array(state.queue.prefix(take)), state.sweepRequests, state.closing)
       }
-      if !taken.isEmpty { commit(taken) }
+      let batch = commitDelay.gather(taken, room: maxBatch) { room in
+        state.withLock { state in
+          let take = min(state.queue.count, room)
+          defer { state.queue.removeFirst(take) }
+          return Array(state.queue.prefix(take))
+        }
+      }
+      if !batch.isEmpty { commit(batch) }
       if !requests.isEmpty {
         let result = sweepAll()
         for request in requests { request(result) }

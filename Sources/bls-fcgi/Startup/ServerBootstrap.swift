@@ -46,12 +46,12 @@ struct ServerBootstrap {
       do {
         store = .postgres(
           try PostgresEventStore(
-            url: url, options: .init(expirationSweepSeconds: configuration.expirationSweepSeconds)))
+            url: url, options: postgresOptions(configuration)))
       } catch {
         StandardIO.fail(error.description)
       }
     case .memory, .directory:
-      store = .sqlite(openSQLite(configuration.storage, expirationSweepSeconds: configuration.expirationSweepSeconds))
+      store = .sqlite(openSQLite(configuration.storage, configuration: configuration))
     }
     Log.info("configuration: \(configuration.summary)")
     return ServerBootstrap(
@@ -59,10 +59,17 @@ struct ServerBootstrap {
       application: BLSApplication(configuration: configuration, store: store.eventStore))
   }
 
-  private static func openSQLite(_ location: StorageLocation, expirationSweepSeconds: Int) -> SQLiteEventStore {
+  private static func postgresOptions(_ configuration: BLSConfiguration) -> PostgresEventStore.Options {
+    var options = PostgresEventStore.Options(expirationSweepSeconds: configuration.expirationSweepSeconds)
+    options.commitDelay = configuration.commitDelay
+    return options
+  }
+
+  private static func openSQLite(_ location: StorageLocation, configuration: BLSConfiguration) -> SQLiteEventStore {
     let store: SQLiteEventStore
     do {
-      let options = SQLiteEventStore.Options(expirationSweepSeconds: expirationSweepSeconds)
+      var options = SQLiteEventStore.Options(expirationSweepSeconds: configuration.expirationSweepSeconds)
+      options.commitDelay = configuration.commitDelay
       switch location {
       case .memory, .postgres:
         store = try SQLiteEventStore(dataDirectory: SQLiteEventStore.memoryDirectory, options: options)
