@@ -30,6 +30,45 @@ struct RunCommandTests {
     #expect((try? HTTPConnection(port: port)) == nil, "nothing listens on BLS_PORT")
   }
 
+  @Test("BLS_ACCESS_LOG other than on or off: one line naming it, exit 1, nginx never started")
+  func badAccessLogSetting() throws {
+    let directory = TestEnvironment.temporaryDirectory("badlog")
+    defer { try? FileManager.default.removeItem(at: directory) }
+    var variables = Self.profile
+    variables["BLS_ACCESS_LOG"] = "false"  // once read as "on": only "off" turned it off
+    variables["BLS_PORT"] = String(TestEnvironment.freePort())
+    variables["DATA_DIR"] = directory.path
+    let runtime = directory.appendingPathComponent("rt").path
+    let run = try ChildProcess(
+      TestEnvironment.binary, ["run", "--listen-address", "127.0.0.1", "--runtime-dir", runtime],
+      environment: TestEnvironment.childEnvironment(variables), logDirectory: directory, name: "run")
+    #expect(run.waitForExit(seconds: 10) == 1)
+    #expect(run.stderr.contains("BLS_ACCESS_LOG: must be on or off, got \"false\""), "\(run.stderr)")
+    #expect(!run.stderr.contains("ready: "))
+  }
+
+  @Test("the ready line names where nginx listens: an address, or every interface")
+  func readyLineNamesTheListener() throws {
+    for address in ["127.0.0.1", nil] {
+      let directory = TestEnvironment.temporaryDirectory("readyline")
+      defer { try? FileManager.default.removeItem(at: directory) }
+      var variables = Self.profile
+      let port = TestEnvironment.freePort()
+      variables["BLS_PORT"] = String(port)
+      variables["DATA_DIR"] = directory.path
+      variables["BLS_ACCESS_LOG"] = "off"
+      let listen = address.map { ["--listen-address", $0] } ?? []
+      let run = try ChildProcess(
+        TestEnvironment.binary, ["run"] + listen + ["--runtime-dir", directory.appendingPathComponent("rt").path],
+        environment: TestEnvironment.childEnvironment(variables), logDirectory: directory, name: "run")
+      #expect(ChildProcess.waitUntil(seconds: 20) { run.stderr.contains("ready: ") || !run.isRunning })
+      let expected = address.map { "ready: http://\($0):\(port) in " } ?? "ready: port \(port) on every interface in "
+      #expect(run.stderr.contains(expected), "\(run.stderr)")
+      kill(run.pid, SIGTERM)
+      #expect(run.waitForExit(seconds: 10) == 0, "\(run.stderr)")
+    }
+  }
+
   @Test("an unusable DATA_DIR: one line naming it, exit 1, nginx never started")
   func missingDataDirectory() throws {
     let directory = TestEnvironment.temporaryDirectory("nodata")

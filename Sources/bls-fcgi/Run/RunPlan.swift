@@ -16,6 +16,11 @@ struct RunPlan {
   /// Where the readiness probe asks for /health.
   let probeHost: String
   let port: Int
+  /// Where nginx listens, for the log: `http://ADDR:PORT`, or the port on every interface.
+  var listening: String {
+    listensEverywhere ? "port \(port) on every interface" : "http://\(probeHost):\(port)"
+  }
+  private let listensEverywhere: Bool
 
   /// The user nginx's workers run as when `run` starts as root, and its group.
   let nginxUser: (name: String, uid: uid_t, group: String, gid: gid_t)?
@@ -35,7 +40,8 @@ struct RunPlan {
     workers = command.workers ?? FastCGIServerOptions.onlineCores
     port = configuration.port
     let address = command.listenAddress ?? environment["BLS_LISTEN_ADDRESS"] ?? ""
-    if address.isEmpty || address == "0.0.0.0" || address == "*" {
+    listensEverywhere = address.isEmpty || address == "0.0.0.0" || address == "*"
+    if listensEverywhere {
       probeHost = "127.0.0.1"
     } else {
       var parsed = in_addr()
@@ -44,7 +50,13 @@ struct RunPlan {
       }
       probeHost = address
     }
-    let accessLog = !command.noAccessLog && environment["BLS_ACCESS_LOG"] != "off"
+    let accessLog: Bool
+    switch environment["BLS_ACCESS_LOG"] {
+    case nil, "", "on": accessLog = !command.noAccessLog
+    case "off": accessLog = false
+    case let other?:
+      throw SupervisorError("BLS_ACCESS_LOG: must be on or off, got \"\(other.prefix(64))\"")
+    }
     let template: String
     if let path = command.nginxTemplate {
       do {

@@ -35,7 +35,7 @@ struct RunStack {
       return code
     }
     Log.info(
-      "ready: http://\(plan.probeHost):\(plan.port) in \(MonotonicClock.milliseconds() - started) ms (nginx pid \(supervisor.nginx?.pid ?? 0), responder pid \(supervisor.responder?.pid ?? 0), \(plan.workers) workers)"
+      "ready: \(plan.listening) in \(MonotonicClock.milliseconds() - started) ms (nginx pid \(supervisor.nginx?.pid ?? 0), responder pid \(supervisor.responder?.pid ?? 0), \(plan.workers) workers)"
     )
     return supervise(&supervisor)
   }
