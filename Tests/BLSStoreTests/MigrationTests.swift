@@ -88,7 +88,8 @@ struct MigrationTests {
       #expect(try db.integer("SELECT received_at FROM events WHERE id = '\(note.id)'") == 1_650_000_000)
       #expect(
         try db.integer(
-          "SELECT count(*) FROM event_tags WHERE event_rowid = (SELECT rowid FROM events WHERE id = '\(note.id)')") == 3)
+          "SELECT count(*) FROM event_tags WHERE event_rowid = (SELECT rowid FROM events WHERE id = '\(note.id)')") == 3
+      )
     }
     let again = try SQLiteEventStore(dataDirectory: directory.path)
     defer { again.close() }

@@ -1,6 +1,6 @@
 import Foundation
-import Synchronization
 import Nostr
+import Synchronization
 import Testing
 
 @testable import BLSStore
@@ -291,12 +291,17 @@ struct TagIndexTests {
     try withRawDatabase(directory.databasePath) { db throws in
       #expect(try db.integer("PRAGMA user_version") == Schema.currentVersion)
       #expect(try db.integer("SELECT count(*) FROM event_tags") == 10)
-      #expect(try db.texts("SELECT name FROM pragma_table_info('event_tags')") == ["name", "value", "created_at", "event_rowid"])
+      #expect(
+        try db.texts("SELECT name FROM pragma_table_info('event_tags')") == [
+          "name", "value", "created_at", "event_rowid",
+        ])
     }
     #expect(try Self.tagRows(directory.databasePath, events[3].id) == ["p=k3", "t=same"])
     #expect(try Self.orphanTagRows(directory.databasePath) == 0)
     // The new delete trigger follows the new key.
-    try withRawDatabase(directory.databasePath) { db in try db.execute("DELETE FROM events WHERE id = '\(events[1].id)'") }
+    try withRawDatabase(directory.databasePath) { db in
+      try db.execute("DELETE FROM events WHERE id = '\(events[1].id)'")
+    }
     #expect(try Self.tagRows(directory.databasePath, events[1].id) == [])
     let left = try withRawDatabase(directory.databasePath) { db in try db.integer("SELECT count(*) FROM event_tags") }
     #expect(left == 8)
@@ -307,7 +312,9 @@ struct TagIndexTests {
     let directory = TemporaryDirectory("tags-vacuum")
     defer { directory.remove() }
     let store = try SQLiteEventStore(dataDirectory: directory.path)
-    let events = (0..<40).map { Events.make(createdAt: 100 + Int64($0 % 3), tags: [["t", $0 % 2 == 0 ? "even" : "odd"]]) }
+    let events = (0..<40).map {
+      Events.make(createdAt: 100 + Int64($0 % 3), tags: [["t", $0 % 2 == 0 ? "even" : "odd"]])
+    }
     for event in events { #expect(try store.store(event) == .stored) }
     store.close()
     // Holes in the rowids (the case where a rebuilt table could renumber), then VACUUM.
