@@ -46,15 +46,21 @@ extension Schema {
   /// on all four columns; the rows are computed from its tags as the writer computed them),
   /// its `event_addresses` row, and lowers the mark (``indexedThroughKey``) to the highest
   /// rowid left, so that a reused rowid counts as not yet indexed.
-  static let deleteTrigger = """
+  static let deleteTrigger = deleteTrigger(tagColumn: "event_rowid", key: "OLD.rowid")
+
+  /// The delete trigger for a tag index whose rows name their event in `tagColumn` by `key`
+  /// (``version3``: `event_id` by `OLD.id`; ``tagsByRow``: `event_rowid` by `OLD.rowid`).
+  static func deleteTrigger(tagColumn: String, key: String) -> String {
+    """
     CREATE TRIGGER events_unindex AFTER DELETE ON events BEGIN
-      DELETE FROM event_tags WHERE created_at = OLD.created_at AND event_rowid = OLD.rowid AND (name, value) IN (
+      DELETE FROM event_tags WHERE created_at = OLD.created_at AND \(tagColumn) = \(key) AND (name, value) IN (
         SELECT name, value FROM (
-          \(tagRows(tags: validTags("OLD.tags"), createdAt: "OLD.created_at", id: "OLD.rowid", distinct: false))));
+          \(tagRows(tags: validTags("OLD.tags"), createdAt: "OLD.created_at", id: key, distinct: false))));
       DELETE FROM event_addresses
         WHERE pubkey = OLD.pubkey AND kind = OLD.kind AND event_id = OLD.id;
       UPDATE bls_state SET value = (SELECT coalesce(max(rowid), 0) FROM events)
         WHERE key = '\(indexedThroughKey)' AND value > (SELECT coalesce(max(rowid), 0) FROM events);
     END;
     """
+  }
 }

@@ -149,15 +149,7 @@ enum Schema {
     DROP TRIGGER IF EXISTS events_index_tags;
     DROP TRIGGER IF EXISTS events_unindex;
     DROP INDEX IF EXISTS event_tags_event;
-    CREATE TRIGGER events_unindex AFTER DELETE ON events BEGIN
-      DELETE FROM event_tags WHERE created_at = OLD.created_at AND event_id = OLD.id AND (name, value) IN (
-        SELECT name, value FROM (
-          \(tagRows(tags: validTags("OLD.tags"), createdAt: "OLD.created_at", id: "OLD.id", distinct: false))));
-      DELETE FROM event_addresses
-        WHERE pubkey = OLD.pubkey AND kind = OLD.kind AND event_id = OLD.id;
-      UPDATE bls_state SET value = (SELECT coalesce(max(rowid), 0) FROM events)
-        WHERE key = '\(indexedThroughKey)' AND value > (SELECT coalesce(max(rowid), 0) FROM events);
-    END;
+    \(deleteTrigger(tagColumn: "event_id", key: "OLD.id"))
     CREATE TABLE bls_state (key TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
     INSERT INTO bls_state (key, value)
       VALUES ('\(indexedThroughKey)', (SELECT coalesce(max(rowid), 0) FROM events));
