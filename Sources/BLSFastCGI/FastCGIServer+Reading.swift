@@ -11,8 +11,14 @@ extension FastCGIServer {
   ///
   /// Everything available is read before anything is acted on: when the web server sent a
   /// request and then closed the connection (its client left, its timeout fired), the request
-  /// is never handed to the application — nobody would receive the answer.
-  func read(_ connection: FastCGIConnection, buffer: inout [UInt8], events: inout [FastCGIEvent]) -> Bool {
+  /// is never handed to the application — nobody would receive the answer. `untilEnd`: epoll
+  /// reported the peer's shutdown with this wake, so reading goes on to the end of the stream;
+  /// otherwise a read that fills less than the buffer has taken all there is, and the `recv`
+  /// that would only find the socket empty is skipped (anything arriving later makes the
+  /// re-armed connection ready again: level-triggered).
+  func read(
+    _ connection: FastCGIConnection, untilEnd: Bool = true, buffer: inout [UInt8], events: inout [FastCGIEvent]
+  ) -> Bool {
     var budget = Self.readBudget
     var peerGone = false
     events.removeAll(keepingCapacity: true)
@@ -28,6 +34,7 @@ extension FastCGIServer {
         }
         if connection.requestStartedAt == nil && connection.pending == nil { connection.requestStartedAt = now }
         if events.count > 64 { break }  // act on these first
+        if count < buffer.count && !untilEnd { break }
         continue
       }
       if count < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) { break }

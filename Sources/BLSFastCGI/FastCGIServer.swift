@@ -170,8 +170,9 @@ public final class FastCGIServer: @unchecked Sendable {
     var buffer = [UInt8](repeating: 0, count: 65536)
     var events: [FastCGIEvent] = []
     var token: UInt64 = 0
+    var hangup: Int32 = 0
     while true {
-      let ready = bls_epoll_wait_one(epoll, 250, &token)
+      let ready = bls_epoll_wait_one(epoll, 250, &token, &hangup)
       if ready < 0 && errno != EINTR {
         Log.info("epoll_wait failed: \(SystemError.errno.reason)")
         return
@@ -181,7 +182,7 @@ public final class FastCGIServer: @unchecked Sendable {
         case Self.wakeToken: return
         case Self.listenerToken: acceptAll()
         case Self.completionToken: writeCompleted()
-        default: service(token, buffer: &buffer, events: &events)
+        default: service(token, hangup: hangup != 0, buffer: &buffer, events: &events)
         }
       }
       sweepIfDue()
@@ -200,8 +201,9 @@ public final class FastCGIServer: @unchecked Sendable {
   }
 
   /// One turn on the connection `token`, if no other worker holds it (a sweep, a stop or an
-  /// answer may have taken it since epoll reported it).
-  private func service(_ token: UInt64, buffer: inout [UInt8], events: inout [FastCGIEvent]) {
+  /// answer may have taken it since epoll reported it). `hangup`: epoll reported that the peer
+  /// shut down its side (or the socket failed) with this event.
+  private func service(_ token: UInt64, hangup: Bool, buffer: inout [UInt8], events: inout [FastCGIEvent]) {
     let claimed = state.withLock { state -> FastCGIConnection? in
       guard let connection = state.connections[token], connection.hold == .epoll else { return nil }
       connection.hold = .worker
@@ -210,7 +212,7 @@ public final class FastCGIServer: @unchecked Sendable {
     guard let connection = claimed else { return }
     var alive = connection.unwritten == 0 || connection.flush()
     if alive && connection.unwritten < Self.outputHighWater {
-      alive = read(connection, buffer: &buffer, events: &events)
+      alive = read(connection, untilEnd: hangup, buffer: &buffer, events: &events)
     }
     release(connection, alive: alive)
   }

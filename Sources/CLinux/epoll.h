@@ -45,13 +45,15 @@ static inline int bls_epoll_forget(int epfd, int fd) {
   return epoll_ctl(epfd, EPOLL_CTL_DEL, fd, &event);
 }
 
-/* Waits up to `timeout_ms` for one event; returns 1 with its token, 0 on timeout, -1 on
-   error (errno set). */
-static inline int bls_epoll_wait_one(int epfd, int timeout_ms, uint64_t *token) {
+/* Waits up to `timeout_ms` for one event; returns 1 with its token, and in `hangup` whether
+   the peer has shut down its side or the socket failed (EPOLLRDHUP, EPOLLHUP, EPOLLERR),
+   0 on timeout, -1 on error (errno set). */
+static inline int bls_epoll_wait_one(int epfd, int timeout_ms, uint64_t *token, int *hangup) {
   struct epoll_event event;
   int count = epoll_wait(epfd, &event, 1, timeout_ms);
   if (count == 1) {
     *token = event.data.u64;
+    *hangup = (event.events & (EPOLLRDHUP | EPOLLHUP | EPOLLERR)) != 0;
   }
   return count;
 }
