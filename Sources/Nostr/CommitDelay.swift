@@ -14,8 +14,9 @@
 /// commit ends — often two or three events — so those costs are shared by few. Pausing before
 /// a batch that already holds ``minimumWaiting`` events (a sign of load; a lone event, as
 /// under light load, is committed at once) lets the batch grow: in bench/run.sh's accept run,
-/// 300 µs took the mean batch from 4–5 to 9–13 events and the responder's CPU per accept down
-/// by 10–20 % (BENCHMARKS.md). The pause adds at most its length to an answer's latency.
+/// 300 µs took the mean batch from about 4 to 10–11 events and the responder's CPU per accept
+/// down by 3–22 % (BENCHMARKS.md, session 6). The pause adds at most its length to an
+/// answer's latency.
 public struct CommitDelay: Sendable, Equatable {
   /// The pause, in microseconds; `0` turns it off.
   public var microseconds: Int

@@ -335,4 +335,51 @@ struct TagIndexTests {
     #expect(Set(even.map(\.id)) == Set(stored.filter { $0.tags == [["t", "even"]] }.map(\.id)))
     #expect(even.count == 10)
   }
+
+  @Test("an event whose last tag repeats an earlier one is stored, and reported stored (not duplicate)")
+  func trailingRepeatedTag() throws {
+    let directory = TemporaryDirectory("tags-trailing-repeat")
+    defer { directory.remove() }
+    let store = try SQLiteEventStore(dataDirectory: directory.path)
+    defer { store.close() }
+    let note = Events.make(tags: [["t", "x"], ["t", "x"]])
+    #expect(try store.store(note) == .stored)
+    #expect(try store.store(note) == .duplicate)
+    #expect(store.statistics.stored == 1)
+    // A NIP-09 deletion with one k per e (the tags repeat at the end) is applied.
+    let target = Events.make(createdAt: 1_700_000_000, tags: [["t", "target"]])
+    #expect(try store.store(target) == .stored)
+    let deletion = Events.make(
+      createdAt: 1_700_000_100, kind: 5, tags: [["e", target.id], ["k", "1"], ["k", "1"]])
+    #expect(try store.store(deletion) == .stored)
+    #expect(try store.event(id: target.id) == nil)
+    #expect(try store.store(target) == .superseded)
+  }
+
+  @Test("a tag row left by a trigger-bypassing delete does not match the event reusing its row number")
+  func staleRowDoesNotMatchAReusedRow() throws {
+    let directory = TemporaryDirectory("tags-stale")
+    defer { directory.remove() }
+    let store = try SQLiteEventStore(dataDirectory: directory.path)
+    let ours = Events.make(createdAt: 1_700_000_000, tags: [["t", "ours"]])
+    #expect(try store.store(ours) == .stored)
+    store.close()
+    // As `INSERT OR REPLACE` or a dropped trigger would: the row goes, its tag row stays, and
+    // the next insert takes the same row number.
+    try withRawDatabase(directory.databasePath) { db in
+      try db.execute("DROP TRIGGER events_unindex")
+      try db.execute("DELETE FROM events WHERE id = '\(ours.id)'")
+      try db.execute(
+        """
+        INSERT INTO events (id, pubkey, kind, content, tags, created_at, sig, received_at)
+        VALUES ('\(String(repeating: "ab", count: 32))', '\(Events.alice)', 1, 'theirs', '[]', 1700000500,
+          '\(String(repeating: "cd", count: 64))', 0)
+        """)
+      try db.execute(Schema.deleteTrigger)
+      #expect(try db.integer("SELECT count(*) FROM event_tags WHERE event_rowid = 1") == 1)
+    }
+    let reopened = try SQLiteEventStore(dataDirectory: directory.path)
+    defer { reopened.close() }
+    #expect(try reopened.query([NostrFilter(tags: ["t": ["ours"]])]).isEmpty)
+  }
 }

@@ -73,7 +73,10 @@ struct FilterQuery: Equatable {
         arguments += values.map { .text(String(Schema.sqliteView($0))) }
         continue
       }
-      var subquery = "SELECT event_rowid FROM event_tags WHERE name = ? AND value IN (\(placeholders(values.count)))"
+      // The row's created_at must be the event's too: a tag row another program's
+      // trigger-bypassing delete left behind names a row number that may have been reused.
+      var subquery =
+        "SELECT event_rowid, created_at FROM event_tags WHERE name = ? AND value IN (\(placeholders(values.count)))"
       arguments.append(.text(name))
       arguments += values.map { .text(String(Schema.sqliteView($0))) }
       // created_at is part of the tag index key: narrow the tag scan too.
@@ -85,7 +88,7 @@ struct FilterQuery: Equatable {
         subquery += " AND created_at <= ?"
         arguments.append(.integer(until))
       }
-      conditions.append("events.rowid IN (\(subquery))")
+      conditions.append("(events.rowid, events.created_at) IN (\(subquery))")
     }
     var clause = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
     clause += " ORDER BY created_at DESC, id ASC"

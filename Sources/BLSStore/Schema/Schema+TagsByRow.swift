@@ -9,9 +9,14 @@
 /// leaf of their (name, value, created_at) run, which the whole batch shares. Filters join the
 /// index to `events` by rowid (the table's own key) instead of through the id index.
 ///
-/// `VACUUM` keeps rowids (SQLite copies a table's rows with their rowids; `SchemaTests`
-/// checks it on this SQLite), as ``Schema/indexedThroughKey`` already relies on; `bls-fcgi
-/// import`, which inserts rows anew, indexes their tags as it goes.
+/// SQLite 3.40's `VACUUM` keeps the rowids of `events` (it copies the rows with them, the
+/// table having an index; SQLite's documentation does not promise it for a table without an
+/// INTEGER PRIMARY KEY, so `TagIndexTests.vacuumKeepsRowIDs` checks it), as
+/// ``Schema/indexedThroughKey`` already relies on; a file rebuilt from `sqlite3 .dump` needs
+/// `--preserve-rowids`; `bls-fcgi import`, which inserts rows anew, indexes their tags as it
+/// goes. A filter also requires a tag row's `created_at` to be its event's, so a row left by
+/// another program's trigger-bypassing delete (`INSERT OR REPLACE`) does not match an event
+/// that reuses its row number.
 extension Schema {
   /// The rebuild: the existing rows keep their names, values and times, and take the rowid
   /// of their event (a row whose event is gone is dropped); the delete trigger follows the

@@ -113,8 +113,7 @@ final class EventWriter {
     if try isDeleted(event) { return .superseded }
     guard let key = event.replacementKey else {
       if try exists(id: event.id) { return .duplicate }
-      try insert(event, receivedAt: receivedAt, orIgnore: true)
-      if db.changes == 0 { return .duplicate }
+      guard try insert(event, receivedAt: receivedAt, orIgnore: true) else { return .duplicate }
       if event.isDeletion { try applyDeletion(event) }
       return .stored
     }
@@ -130,7 +129,7 @@ final class EventWriter {
       guard newer else { return .superseded }
       try db.cached("DELETE FROM events WHERE id = ?").run([.text(holder.id)])
     }
-    try insert(event, receivedAt: receivedAt, orIgnore: false)
+    _ = try insert(event, receivedAt: receivedAt, orIgnore: false)
     try db.cached(
       "INSERT OR REPLACE INTO event_addresses (pubkey, kind, d, event_id) VALUES (?, ?, ?, ?)"
     ).run([.text(event.pubkey), .integer(Int64(event.kind)), .text(d), .text(event.id)])
@@ -138,8 +137,10 @@ final class EventWriter {
   }
 
   /// Inserts the event, then its `event_tags` rows, keyed by the rowid it was given: the
-  /// writer is what keeps the tag index (``Schema/version3``, ``Schema/tagsByRow``).
-  private func insert(_ event: NostrEvent, receivedAt: Int64, orIgnore: Bool) throws(SQLiteError) {
+  /// writer is what keeps the tag index (``Schema/version3``, ``Schema/tagsByRow``). Returns
+  /// whether the event's row was inserted (`false`: `orIgnore` and the id is stored) — read
+  /// from the event's own INSERT, never from a later statement (a repeated tag's ignored row).
+  private func insert(_ event: NostrEvent, receivedAt: Int64, orIgnore: Bool) throws(SQLiteError) -> Bool {
     let verb = orIgnore ? "INSERT OR IGNORE" : "INSERT"
     try db.cached(
       """
@@ -151,7 +152,7 @@ final class EventWriter {
       .text(EventRow.tagsJSON(event.tags)), .integer(event.createdAt), .text(event.sig),
       .integer(receivedAt),
     ])
-    guard db.changes > 0 else { return }
+    guard db.changes > 0 else { return false }
     let row = db.lastInsertRowID
     insertedRowID = row
     for tag in event.tags {
@@ -161,6 +162,7 @@ final class EventWriter {
       ).run([.text(String(indexed.name)), .text(String(indexed.value)), .integer(event.createdAt), .integer(row)])
     }
     try recordExpiration(event)
+    return true
   }
 
   private func exists(id: String) throws(SQLiteError) -> Bool {
