@@ -84,11 +84,9 @@ extension Schema {
         CREATE INDEX IF NOT EXISTS events_pubkey_kind_created ON events(pubkey, kind, created_at);
         CREATE INDEX IF NOT EXISTS events_kind_created ON events(kind, created_at);
         """, countsRows: false),
-    // Version 3's state table and version 5's delete trigger, as a file migrated step by step
+    // Version 5's delete trigger and version 3's state table, as a file migrated step by step
     // ends with them.
-    AdoptionStep(
-      title: "installing triggers",
-      sql: "\(version3)\nDROP TRIGGER events_unindex;\n\(deleteTrigger)", countsRows: false),
+    AdoptionStep(title: "installing triggers", sql: "\(deleteTrigger)\n\(stateTable)", countsRows: false),
     AdoptionStep(title: "indexing expirations and deletions (NIP-40, NIP-09)", sql: lifecycle, countsRows: false),
   ]
 }

@@ -150,6 +150,11 @@ enum Schema {
     DROP TRIGGER IF EXISTS events_unindex;
     DROP INDEX IF EXISTS event_tags_event;
     \(deleteTrigger(tagColumn: "event_id", key: "OLD.id"))
+    \(stateTable)
+    """
+
+  /// `bls_state` (version 3), its mark at the last row present.
+  static let stateTable = """
     CREATE TABLE bls_state (key TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
     INSERT INTO bls_state (key, value)
       VALUES ('\(indexedThroughKey)', (SELECT coalesce(max(rowid), 0) FROM events));

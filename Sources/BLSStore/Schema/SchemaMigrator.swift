@@ -68,12 +68,14 @@ enum SchemaMigrator {
   private static func runMigrations(
     _ db: SQLiteConnection, from start: Int64, progress: MigrationProgressHandler?
   ) throws {
-    let hasEvents = try !db.texts("SELECT name FROM sqlite_schema WHERE type = 'table' AND name = 'events'").isEmpty
-    let rows = hasEvents ? try db.integer("SELECT count(*) FROM events") ?? 0 : 0
-    let monitor = progress.flatMap { handler in
-      rows > 0
-        ? MigrationMonitor(
-          db: db, rowsTotal: rows, stepCount: Int(Schema.currentVersion - start), handler: handler) : nil
+    var monitor: MigrationMonitor?
+    // Counted only for a listener, and reported only for a file that holds events.
+    if let progress,
+      try !db.texts("SELECT name FROM sqlite_schema WHERE type = 'table' AND name = 'events'").isEmpty,
+      let rows = try db.integer("SELECT count(*) FROM events"), rows > 0
+    {
+      monitor = MigrationMonitor(
+        db: db, rowsTotal: rows, stepCount: Int(Schema.currentVersion - start), handler: progress)
     }
     monitor?.install()
     defer { monitor?.uninstall() }

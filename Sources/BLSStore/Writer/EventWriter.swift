@@ -9,8 +9,6 @@ import Nostr
 /// transaction and fails every event of the batch.
 final class EventWriter {
   let db: SQLiteConnection
-  /// The rowid of the last event ``insert(_:receivedAt:orIgnore:)`` stored.
-  private var insertedRowID: Int64 = 0
 
   init(db: SQLiteConnection) {
     self.db = db
@@ -65,8 +63,8 @@ final class EventWriter {
     for event in events {
       do {
         if isolated { try db.cached("SAVEPOINT event").run() }
-        let outcome = try store(event, receivedAt: receivedAt)
-        if outcome == .stored { highestRowID = max(highestRowID, insertedRowID) }
+        let (outcome, row) = try store(event, receivedAt: receivedAt)
+        highestRowID = max(highestRowID, row ?? 0)
         if isolated { try db.cached("RELEASE event").run() }
         results.append(.success(outcome))
       } catch {
@@ -107,18 +105,19 @@ final class EventWriter {
     BatchResult(results: Array(repeating: .failure(EventStoreError(error)), count: count), committed: false)
   }
 
-  /// NIP-01 storage of one event inside the open transaction.
-  private func store(_ event: NostrEvent, receivedAt: Int64) throws(SQLiteError) -> StoreOutcome {
+  /// NIP-01 storage of one event inside the open transaction: its outcome, and the rowid it
+  /// was stored at (`nil` unless stored).
+  private func store(_ event: NostrEvent, receivedAt: Int64) throws(SQLiteError) -> (StoreOutcome, Int64?) {
     // NIP-09: an event its author deleted is accepted and not stored (EventWriter+Lifecycle).
-    if try isDeleted(event) { return .superseded }
+    if try isDeleted(event) { return (.superseded, nil) }
     guard let key = event.replacementKey else {
-      if try exists(id: event.id) { return .duplicate }
-      guard try insert(event, receivedAt: receivedAt, orIgnore: true) else { return .duplicate }
+      if try exists(id: event.id) { return (.duplicate, nil) }
+      guard let row = try insert(event, receivedAt: receivedAt, orIgnore: true) else { return (.duplicate, nil) }
       if event.isDeletion { try applyDeletion(event) }
-      return .stored
+      return (.stored, row)
     }
     let d = key.dTag == nil ? "" : Schema.addressD(of: event)
-    if try exists(id: event.id) { return .duplicate }
+    if try exists(id: event.id) { return (.duplicate, nil) }
     if let holder = try addressHolder(pubkey: event.pubkey, kind: event.kind, d: d) {
       // Newest wins; on equal created_at the lowest id wins (NIP-01, as
       // NostrEvent.supersedes).
@@ -126,21 +125,22 @@ final class EventWriter {
         event.createdAt != holder.createdAt
         ? event.createdAt > holder.createdAt
         : event.id.utf8.lexicographicallyPrecedes(holder.id.utf8)
-      guard newer else { return .superseded }
+      guard newer else { return (.superseded, nil) }
       try db.cached("DELETE FROM events WHERE id = ?").run([.text(holder.id)])
     }
-    _ = try insert(event, receivedAt: receivedAt, orIgnore: false)
+    let row = try insert(event, receivedAt: receivedAt, orIgnore: false)
     try db.cached(
       "INSERT OR REPLACE INTO event_addresses (pubkey, kind, d, event_id) VALUES (?, ?, ?, ?)"
     ).run([.text(event.pubkey), .integer(Int64(event.kind)), .text(d), .text(event.id)])
-    return .stored
+    return (.stored, row)
   }
 
   /// Inserts the event, then its `event_tags` rows, keyed by the rowid it was given: the
   /// writer is what keeps the tag index (``Schema/version3``, ``Schema/tagsByRow``). Returns
-  /// whether the event's row was inserted (`false`: `orIgnore` and the id is stored) — read
-  /// from the event's own INSERT, never from a later statement (a repeated tag's ignored row).
-  private func insert(_ event: NostrEvent, receivedAt: Int64, orIgnore: Bool) throws(SQLiteError) -> Bool {
+  /// the event's rowid, or `nil` when its row was not inserted (`orIgnore` and the id is
+  /// stored) — read from the event's own INSERT, never from a later statement (a repeated
+  /// tag's ignored row).
+  private func insert(_ event: NostrEvent, receivedAt: Int64, orIgnore: Bool) throws(SQLiteError) -> Int64? {
     let verb = orIgnore ? "INSERT OR IGNORE" : "INSERT"
     try db.cached(
       """
@@ -152,9 +152,8 @@ final class EventWriter {
       .text(EventRow.tagsJSON(event.tags)), .integer(event.createdAt), .text(event.sig),
       .integer(receivedAt),
     ])
-    guard db.changes > 0 else { return false }
+    guard db.changes > 0 else { return nil }
     let row = db.lastInsertRowID
-    insertedRowID = row
     for tag in event.tags {
       guard let indexed = Schema.indexedRow(tag) else { continue }
       try db.cached(
@@ -162,7 +161,7 @@ final class EventWriter {
       ).run([.text(String(indexed.name)), .text(String(indexed.value)), .integer(event.createdAt), .integer(row)])
     }
     try recordExpiration(event)
-    return true
+    return row
   }
 
   private func exists(id: String) throws(SQLiteError) -> Bool {

@@ -116,19 +116,11 @@ final class GroupCommitter: @unchecked Sendable {
       let (taken, requests, closing) = state.wait(
         until: { !$0.queue.isEmpty || $0.closing || !$0.sweepRequests.isEmpty }, timeoutMilliseconds: wait
       ) { state, _ in
-        let take = min(state.queue.count, maxBatch)
-        defer {
-          state.queue.removeFirst(take)
-          state.sweepRequests = []
-        }
-        return (Array(state.queue.prefix(take)), state.sweepRequests, state.closing)
+        defer { state.sweepRequests = [] }
+        return (state.queue.removeFirst(atMost: maxBatch), state.sweepRequests, state.closing)
       }
       let batch = commitDelay.gather(taken, room: maxBatch) { room in
-        state.withLock { state in
-          let take = min(state.queue.count, room)
-          defer { state.queue.removeFirst(take) }
-          return Array(state.queue.prefix(take))
-        }
+        state.withLock { $0.queue.removeFirst(atMost: room) }
       }
       if !batch.isEmpty { commit(batch) }
       if !requests.isEmpty {
