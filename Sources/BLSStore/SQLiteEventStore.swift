@@ -80,6 +80,8 @@ public final class SQLiteEventStore: EventStore, @unchecked Sendable {
   private let checkpointer: Checkpointer?
   let readers: ReaderPool
   private let writerConnection: SQLiteConnection
+  /// This process's claim on the file (``DatabaseLock``); `nil` in memory.
+  private let lock: DatabaseLock?
   private let closed = Mutex(false)
   /// Whether any NIP-09 deletion is recorded or queued: until one is, ``isDeleted(_:)`` has
   /// nothing to look up and answers without touching the database (one process owns the file
@@ -104,8 +106,13 @@ public final class SQLiteEventStore: EventStore, @unchecked Sendable {
 
   /// Opens the database file at `databasePath` directly (no `DATA_DIR` checks), or an
   /// in-memory database for `nil`.
+  ///
+  /// A file is locked first (``DatabaseLock``): one open store per database file, in any
+  /// process, until ``close()``; another one is refused with `database_in_use`.
   public init(databasePath: String?, options: Options = Options()) throws(StoreOpenError) {
     self.databasePath = databasePath
+    let lock = try databasePath.map { path throws(StoreOpenError) in try DatabaseLock(databasePath: path) }
+    self.lock = lock
     let writer: SQLiteConnection
     do {
       writer = try SQLiteConnection.open(
@@ -248,6 +255,7 @@ public final class SQLiteEventStore: EventStore, @unchecked Sendable {
     readers.close()
     if databasePath != nil { try? writerConnection.execute("PRAGMA wal_checkpoint(TRUNCATE)") }
     writerConnection.close()
+    lock?.release()
   }
 
   /// `PRAGMA integrity_check` on a read connection: `["ok"]` for a sound file.

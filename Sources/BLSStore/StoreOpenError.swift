@@ -2,7 +2,7 @@
 /// directory or file, the user id and the fix — and exits with status 1.
 public struct StoreOpenError: Error, Sendable, Equatable, CustomStringConvertible {
   /// Stable code: `data_dir_missing`, `data_dir_not_directory`, `data_dir_not_writable`,
-  /// `database_not_writable`, `not_a_database`, `corrupt`, `schema_too_new`,
+  /// `database_not_writable`, `database_in_use`, `not_a_database`, `corrupt`, `schema_too_new`,
   /// `foreign_database`, `incompatible_schema`, `sqlite`.
   public let code: String
   /// What is wrong and how to fix it, without the `ERROR: DATA_DIR:` prefix.

@@ -161,4 +161,51 @@ struct OperationsCommandTests {
       #expect(result.stderr.hasPrefix("ERROR: DATA_DIR: ") && result.stderr.split(separator: "\n").count == 1)
     }
   }
+
+  @Test(
+    "while one process writes a DATA_DIR, import and migrate there are refused with one line; export and backup run"
+  )
+  func oneWriterAtATime() throws {
+    let data = try Self.directory("in-use")
+    defer { try? FileManager.default.removeItem(atPath: data) }
+    let lines = Self.signedLines(12)
+    _ = try Self.run(["import"], dataDir: data, stdin: lines.prefix(6).joined(separator: "\n") + "\n")
+    // A writer that stays: an import reading a pipe nobody has closed yet.
+    let first = Process()
+    first.executableURL = URL(fileURLWithPath: CLIRunner.binary)
+    first.arguments = ["import", "-"]
+    first.environment = ProcessInfo.processInfo.environment.merging(["DATA_DIR": data]) { $1 }
+    let input = Pipe()
+    first.standardInput = input
+    first.standardError = FileHandle.nullDevice
+    try first.run()
+    defer { if first.isRunning { kill(first.processIdentifier, SIGKILL) } }
+    let lock = data + "/events.db-lock"
+    for _ in 0..<500 {
+      if (try? String(contentsOfFile: lock, encoding: .utf8))?.hasPrefix("\(first.processIdentifier)") == true { break }
+      usleep(10_000)
+    }
+    for command in [["import"], ["migrate"]] {
+      let refused = try Self.run(command, dataDir: data, stdin: lines[6] + "\n")
+      #expect(refused.status == 1, "\(command): \(refused.stderr)")
+      #expect(
+        refused.stderr == "ERROR: DATA_DIR: \(data)/events.db is in use by process \(first.processIdentifier) "
+          + "(a running BLS, an import or a migrate); fix: stop it first — or, to read while it runs, use export or backup\n",
+        "\(command)")
+    }
+    let exported = try Self.run(["export"], dataDir: data)
+    #expect(exported.status == 0, "\(exported.stderr)")
+    #expect(exported.stdoutText.split(separator: "\n").count == 6)
+    let backup = try Self.run(["backup", "--to", data + "/copy.db"], dataDir: data)
+    #expect(backup.status == 0, "\(backup.stderr)")
+    // The first writer finishes; the lock goes with it, and the next import runs.
+    input.fileHandleForWriting.write(Data((lines[6..<9].joined(separator: "\n") + "\n").utf8))
+    try input.fileHandleForWriting.close()
+    first.waitUntilExit()
+    #expect(first.terminationStatus == 0)
+    let after = try Self.run(["import"], dataDir: data, stdin: lines[9...].joined(separator: "\n") + "\n")
+    #expect(after.status == 0, "\(after.stderr)")
+    // Line 10 replaces line 0 (both kind 10002 by one author).
+    #expect(try Self.run(["export"], dataDir: data).stdoutText.split(separator: "\n").count == 11)
+  }
 }
