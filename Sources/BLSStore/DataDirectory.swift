@@ -21,28 +21,20 @@ enum DataDirectory {
             "\(directory) does not exist (server runs as uid \(uid)); fix: mkdir -p \(directory) && chown \(uid) \(directory), or mount a writable volume there"
         )
       }
-      throw StoreOpenError(
-        code: "data_dir_not_writable",
-        message:
-          "\(directory) cannot be read by uid \(uid) (\(reason)); fix: chown \(uid) \(directory) or mount a writable volume"
-      )
+      throw .unusable(directory, code: "data_dir_not_writable", problem: "cannot be read", reason: reason)
     }
     guard (info.st_mode & S_IFMT) == S_IFDIR else {
       throw StoreOpenError(
         code: "data_dir_not_directory",
         message: "\(directory) is not a directory; fix: point DATA_DIR at a directory writable by uid \(uid)")
     }
-    try probeWritable(directory, uid: uid)
+    try probeWritable(directory)
     let database = path(in: directory)
     for file in [database, database + "-wal", database + "-shm"] {
       guard access(file, F_OK) == 0 else { continue }
       let fd = open(file, O_RDWR | O_CLOEXEC)
       guard fd >= 0 else {
-        throw StoreOpenError(
-          code: "database_not_writable",
-          message:
-            "\(file) is not writable by uid \(uid) (\(SystemError.errno.reason)); fix: chown \(uid) \(file) or mount a writable volume"
-        )
+        throw .unusable(file, code: "database_not_writable", reason: SystemError.errno.reason)
       }
       close(fd)
     }
@@ -54,15 +46,11 @@ enum DataDirectory {
 
   /// Creating a file is the only reliable test: `access(2)` answers for the real uid and
   /// ignores read-only mounts and root-squashing NFS.
-  private static func probeWritable(_ directory: String, uid: uid_t) throws(StoreOpenError) {
+  private static func probeWritable(_ directory: String) throws(StoreOpenError) {
     let probe = (directory.hasSuffix("/") ? directory : directory + "/") + ".bls-write-probe-\(getpid())"
     let fd = open(probe, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
     guard fd >= 0 else {
-      throw StoreOpenError(
-        code: "data_dir_not_writable",
-        message:
-          "\(directory) is not writable by uid \(uid) (\(SystemError.errno.reason)); fix: chown \(uid) \(directory) or mount a writable volume"
-      )
+      throw .unusable(directory, code: "data_dir_not_writable", reason: SystemError.errno.reason)
     }
     close(fd)
     unlink(probe)

@@ -27,11 +27,9 @@ final class DatabaseLock {
     let path = databasePath + Self.suffix
     let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
     guard fd >= 0 else {
-      throw StoreOpenError(
-        code: "database_not_writable",
-        message:
-          "\(path) cannot be created or opened by uid \(geteuid()) (\(SystemError.errno.reason)); fix: chown \(geteuid()) \(path) and its directory, or mount a writable volume"
-      )
+      throw .unusable(
+        path, code: "database_not_writable", problem: "cannot be created or opened",
+        reason: SystemError.errno.reason, andDirectory: true)
     }
     guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
       let reason = errno == EWOULDBLOCK ? nil : SystemError.errno.reason

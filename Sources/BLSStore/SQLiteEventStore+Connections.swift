@@ -78,7 +78,6 @@ extension SQLiteEventStore {
   /// The one-line startup error for a database that cannot be used.
   static func openError(_ failure: SchemaMigrator.Failure, path: String?) -> StoreOpenError {
     let file = path ?? ":memory:"
-    let uid = geteuid()
     switch failure {
     case .refused(.newerSchema(let version)):
       return StoreOpenError(
@@ -114,11 +113,9 @@ extension SQLiteEventStore {
             "\(file) is corrupt (\(detail)); fix: restore it from a backup, or salvage it with: sqlite3 \(file) .recover | sqlite3 recovered.db"
         )
       case SQLITE_READONLY, SQLITE_PERM, SQLITE_CANTOPEN:
-        return StoreOpenError(
-          code: "database_not_writable",
-          message:
-            "\(file) cannot be opened for writing by uid \(uid) (\(detail)); fix: chown \(uid) \(file) and its directory, or mount a writable volume"
-        )
+        return .unusable(
+          file, code: "database_not_writable", problem: "cannot be opened for writing", reason: detail,
+          andDirectory: true)
       default:
         return StoreOpenError(code: "sqlite", message: "\(file): \(error)")
       }

@@ -7,16 +7,6 @@ import Testing
 
 @Suite("One process writes a database file at a time (events.db-lock)")
 struct DatabaseLockTests {
-  func openError(_ directory: String) -> StoreOpenError? {
-    do {
-      let store = try SQLiteEventStore(dataDirectory: directory)
-      store.close()
-      return nil
-    } catch {
-      return error
-    }
-  }
-
   @Test("a second store on an open file is refused, naming the holder's pid; it opens once the first closes")
   func secondStoreRefused() throws {
     let directory = TemporaryDirectory("lock")

@@ -35,16 +35,6 @@ enum Mounts {
 
 @Suite("Fail closed: an unusable DATA_DIR or events.db stops the server with one clear line")
 struct OpenErrorTests {
-  func openError(_ directory: String) -> StoreOpenError? {
-    do {
-      let store = try SQLiteEventStore(dataDirectory: directory)
-      store.close()
-      return nil
-    } catch {
-      return error
-    }
-  }
-
   func expectOneLine(_ error: StoreOpenError?, code: String, mentions: [String]) {
     guard let error else {
       Issue.record("expected \(code), the store opened")

@@ -20,6 +20,17 @@ struct TemporaryDirectory {
   func remove() { try? FileManager.default.removeItem(atPath: path) }
 }
 
+/// What opening a store on `directory` throws, or `nil` when it opens (it is closed again).
+func openError(_ directory: String) -> StoreOpenError? {
+  do {
+    let store = try SQLiteEventStore(dataDirectory: directory)
+    store.close()
+    return nil
+  } catch {
+    return error
+  }
+}
+
 /// The independent vectors in `Tests/Fixtures/vectors` (see ``Fixtures``).
 enum FixtureVectors {
   static var directory: URL { Fixtures.url }
