@@ -116,7 +116,7 @@ let package = Package(
         .product(name: "ExtrasBase64", package: "swift-extras-base64"),
       ]),
     // The executable's own logic (progress display, line reader, start-up watch), in-process.
-    .testTarget(name: "BLSCommandTests", dependencies: ["bls-fcgi"]),
+    .testTarget(name: "BLSCommandTests", dependencies: ["bls-fcgi", "BLSStore"]),
     .testTarget(
       name: "BLSStoreTests", dependencies: ["BLSTestSupport", "BLSStore", "Nostr", "JSON", "Threads"]),
     .testTarget(

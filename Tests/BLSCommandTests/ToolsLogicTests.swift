@@ -1,3 +1,4 @@
+import BLSStore
 import Foundation
 import Testing
 
@@ -121,5 +122,40 @@ struct ToolsLogicTests {
     usleep(2000)
     try "step 3/5 rows 1024\n".write(toFile: progress, atomically: true, encoding: .utf8)
     #expect(watch.lastProgress() > first)
+  }
+
+  @Test("migration heartbeat: a silent step still rewrites the progress file; it stops once the migration finishes")
+  func migrationHeartbeat() throws {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "bls-heartbeat-\(UUID().uuidString.prefix(8))"
+    ).path
+    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    let file = directory + "/responder.progress"
+    let report = MigrationLog.handler(file: file, heartbeatMilliseconds: 50)
+    var update = MigrationProgress(
+      step: "keying the tag index by row (schema 5)", stepNumber: 1, stepCount: 1, rowsDone: 0, rowsTotal: 10,
+      finished: false)
+    report(update)
+    let first = try String(contentsOfFile: file, encoding: .utf8)
+    #expect(first.hasPrefix("step 1/1 rows 0 at "))
+    // SQLite says nothing (one long COMMIT, say): the file changes all the same.
+    var changes = 0
+    var seen = first
+    for _ in 0..<40 {
+      usleep(20_000)
+      let now = try String(contentsOfFile: file, encoding: .utf8)
+      if now != seen {
+        changes += 1
+        seen = now
+      }
+    }
+    #expect(changes >= 3, "the heartbeat rewrote the file \(changes) times in 0.8 s of silence")
+    #expect(seen.hasPrefix("step 1/1 rows 0 at "))
+    update.finished = true
+    report(update)
+    #expect(try String(contentsOfFile: file, encoding: .utf8) == "finished\n")
+    usleep(300_000)
+    #expect(try String(contentsOfFile: file, encoding: .utf8) == "finished\n", "no heartbeat after the end")
   }
 }

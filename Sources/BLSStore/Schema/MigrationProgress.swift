@@ -20,6 +20,17 @@ public struct MigrationProgress: Sendable, Equatable {
   public var rowsTotal: Int64
   /// `true` once the whole migration has committed.
   public var finished: Bool
+
+  public init(
+    step: String, stepNumber: Int, stepCount: Int, rowsDone: Int64, rowsTotal: Int64, finished: Bool
+  ) {
+    self.step = step
+    self.stepNumber = stepNumber
+    self.stepCount = stepCount
+    self.rowsDone = rowsDone
+    self.rowsTotal = rowsTotal
+    self.finished = finished
+  }
 }
 
 /// Receives ``MigrationProgress`` on the migrating thread: at each step's start, at most every
