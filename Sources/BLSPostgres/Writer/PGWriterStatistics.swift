@@ -1,7 +1,7 @@
 import Nostr
 
 /// What the PostgreSQL writer has done since the store opened.
-public struct PGWriterStatistics: Sendable, Equatable {
+public struct PGWriterStatistics: Sendable, Equatable, OutcomeCounting {
   /// Transactions committed.
   public var commits = 0
   /// Events whose transaction committed (stored, duplicate, superseded or refused alone).
@@ -28,16 +28,6 @@ public struct PGWriterStatistics: Sendable, Equatable {
   public var sweepPasses = 0
   public var sweepDeleted = 0
   public var sweepFailures = 0
-
-  mutating func recordOutcomes(_ results: [Result<StoreOutcome, EventStoreError>]) {
-    for case .success(let outcome) in results {
-      switch outcome {
-      case .stored: stored += 1
-      case .duplicate: duplicates += 1
-      case .superseded: superseded += 1
-      }
-    }
-  }
 
   public init() {}
 }

@@ -1,7 +1,7 @@
 import Nostr
 
 /// How well group commit is working: how many events each durable commit carried.
-public struct BatchStatistics: Sendable, Equatable, CustomStringConvertible {
+public struct BatchStatistics: Sendable, Equatable, CustomStringConvertible, OutcomeCounting {
   /// Transactions committed (each one fsync of the WAL).
   public var commits: Int = 0
   /// Events whose transaction committed (stored, duplicate or superseded).
@@ -35,16 +35,6 @@ public struct BatchStatistics: Sendable, Equatable, CustomStringConvertible {
   /// Mean time per committed transaction, in milliseconds.
   public var meanCommitMilliseconds: Double {
     commits == 0 ? 0 : Double(commitNanoseconds) / Double(commits) / 1e6
-  }
-
-  mutating func recordOutcomes(_ results: [Result<StoreOutcome, EventStoreError>]) {
-    for case .success(let outcome) in results {
-      switch outcome {
-      case .stored: stored += 1
-      case .duplicate: duplicates += 1
-      case .superseded: superseded += 1
-      }
-    }
   }
 
   mutating func recordCommit(size: Int, nanoseconds: UInt64) {
