@@ -6,6 +6,15 @@ import Testing
 
 @Suite("bls-fcgi tools: progress text, line reader, start-up watch")
 struct ToolsLogicTests {
+  /// A fresh directory; removed by the caller.
+  static func directory(_ label: String) throws -> String {
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "bls-\(label)-\(UUID().uuidString.prefix(8))"
+    ).path
+    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    return path
+  }
+
   @Test("progress text: count, total, percentage, rate and ETA")
   func progressText() {
     let text = Progress.describe(
@@ -98,10 +107,7 @@ struct ToolsLogicTests {
 
   @Test("start-up watch: the timeout counts from the progress file's last change, not from the start")
   func startupWatch() throws {
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
-      "bls-watch-\(UUID().uuidString.prefix(8))"
-    ).path
-    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    let directory = try Self.directory("watch")
     defer { try? FileManager.default.removeItem(atPath: directory) }
     let progress = directory + "/responder.progress"
     try "stale\n".write(toFile: progress, atomically: true, encoding: .utf8)
@@ -126,10 +132,7 @@ struct ToolsLogicTests {
 
   @Test("migration heartbeat: a silent step still rewrites the progress file; it stops once the migration finishes")
   func migrationHeartbeat() throws {
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
-      "bls-heartbeat-\(UUID().uuidString.prefix(8))"
-    ).path
-    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    let directory = try Self.directory("heartbeat")
     defer { try? FileManager.default.removeItem(atPath: directory) }
     let file = directory + "/responder.progress"
     let report = MigrationLog.handler(file: file, heartbeatMilliseconds: 50)
