@@ -289,4 +289,17 @@ struct ServeTests {
     #expect(second.process.stderr.contains("already listening"), "\(second.process.stderr)")
     #expect(try first.connect().request(FastCGIClient.request(method: "GET", uri: "/health")).status == 200)
   }
+
+  @Test("a second responder on a DATA_DIR in use refuses to start, naming the first one's pid; the first serves on")
+  func dataDirectoryInUse() throws {
+    let first = try ServingResponder("datainuse")
+    let second = try ServingResponder(
+      "datainuse2", variables: ["DATA_DIR": first.directory.path], waitForSocket: false)
+    #expect(second.process.waitForExit(seconds: 10) == 1)
+    #expect(
+      second.process.stderr.contains(
+        "ERROR: DATA_DIR: \(first.directory.path)/events.db is in use by process \(first.process.pid) "),
+      "\(second.process.stderr)")
+    #expect(try first.connect().request(FastCGIClient.request(method: "GET", uri: "/health")).status == 200)
+  }
 }
