@@ -2,8 +2,8 @@ import Glibc
 import ProcessSupport
 
 /// Fail-closed checks of `DATA_DIR` before SQLite touches it (docs/contract.md, Storage, beyond):
-/// the directory must exist, be a directory, and accept a new file from this user; an existing
-/// `events.db` (and its `-wal`/`-shm`) must be writable.
+/// the directory must exist, be a directory, and accept a new file from this user (``check(_:)``);
+/// an existing `events.db` (and its `-wal`/`-shm`) must be writable (``checkFiles(_:)``).
 enum DataDirectory {
   /// The name of the database file inside `DATA_DIR`.
   static let databaseName = "events.db"
@@ -29,7 +29,12 @@ enum DataDirectory {
         message: "\(directory) is not a directory; fix: point DATA_DIR at a directory writable by uid \(uid)")
     }
     try probeWritable(directory)
-    let database = path(in: directory)
+  }
+
+  /// An existing `events.db` (and its `-wal`/`-shm`) must be writable. Called with the file
+  /// locked (``DatabaseLock``): opening and closing them here would drop the POSIX locks
+  /// another store of this process holds on them.
+  static func checkFiles(_ database: String) throws(StoreOpenError) {
     for file in [database, database + "-wal", database + "-shm"] {
       guard access(file, F_OK) == 0 else { continue }
       let fd = open(file, O_RDWR | O_CLOEXEC)

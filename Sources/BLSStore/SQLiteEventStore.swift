@@ -100,7 +100,7 @@ public final class SQLiteEventStore: EventStore, @unchecked Sendable {
       try self.init(databasePath: nil, options: options)
     } else {
       try DataDirectory.check(dataDirectory)
-      try self.init(databasePath: DataDirectory.path(in: dataDirectory), options: options)
+      try self.init(databasePath: DataDirectory.path(in: dataDirectory), options: options, checkingFiles: true)
     }
   }
 
@@ -109,10 +109,17 @@ public final class SQLiteEventStore: EventStore, @unchecked Sendable {
   ///
   /// A file is locked first (``DatabaseLock``): one open store per database file, in any
   /// process, until ``close()``; another one is refused with `database_in_use`.
-  public init(databasePath: String?, options: Options = Options()) throws(StoreOpenError) {
+  public convenience init(databasePath: String?, options: Options = Options()) throws(StoreOpenError) {
+    try self.init(databasePath: databasePath, options: options, checkingFiles: false)
+  }
+
+  /// `checkingFiles`: once the file is locked, check that `events.db`, `-wal` and `-shm` are
+  /// writable where they exist (``DataDirectory/checkFiles(_:)``).
+  init(databasePath: String?, options: Options, checkingFiles: Bool) throws(StoreOpenError) {
     self.databasePath = databasePath
     let lock = try databasePath.map { path throws(StoreOpenError) in try DatabaseLock(databasePath: path) }
     self.lock = lock
+    if checkingFiles, let databasePath { try DataDirectory.checkFiles(databasePath) }
     let writer: SQLiteConnection
     do {
       writer = try SQLiteConnection.open(

@@ -181,10 +181,12 @@ struct OperationsCommandTests {
     try first.run()
     defer { if first.isRunning { kill(first.processIdentifier, SIGKILL) } }
     let lock = data + "/events.db-lock"
-    for _ in 0..<500 {
-      if (try? String(contentsOfFile: lock, encoding: .utf8))?.hasPrefix("\(first.processIdentifier)") == true { break }
-      usleep(10_000)
+    var held = false
+    for _ in 0..<1000 where !held {
+      held = (try? String(contentsOfFile: lock, encoding: .utf8))?.hasPrefix("\(first.processIdentifier) ") == true
+      if !held { usleep(10_000) }
     }
+    try #require(held, "the first import took the lock")
     for command in [["import"], ["migrate"]] {
       let refused = try Self.run(command, dataDir: data, stdin: lines[6] + "\n")
       #expect(refused.status == 1, "\(command): \(refused.stderr)")
