@@ -141,10 +141,8 @@ public final class SQLiteEventStore: EventStore, @unchecked Sendable {
       throw Self.openError(error, path: databasePath)
     }
     writerConnection = writer
-    let anyDeletion =
-      (try? writer.integer(
-        "SELECT EXISTS (SELECT 1 FROM event_deletions) OR EXISTS (SELECT 1 FROM address_deletions)")) ?? 1
-    deletionsRecorded.store(anyDeletion != 0, ordering: .releasing)
+    let anyDeletion = EventWriter.anyDeletionRecorded(writer)
+    deletionsRecorded.store(anyDeletion, ordering: .releasing)
     openedSchemaVersion = report.fromVersion
     migratedReferenceFile = report.adoptedReferenceFile
     reindexedEvents = report.reindexedEvents
@@ -165,8 +163,9 @@ public final class SQLiteEventStore: EventStore, @unchecked Sendable {
         throw Self.openError(error, path: databasePath)
       }
       committer = GroupCommitter(
-        writer: EventWriter(db: writer), maxBatch: options.maxBatchSize, connectionGuard: nil,
-        sweepIntervalSeconds: options.expirationSweepSeconds, commitDelay: options.commitDelay, clock: options.clock)
+        writer: EventWriter(db: writer, deletionsRecorded: anyDeletion), maxBatch: options.maxBatchSize,
+        connectionGuard: nil, sweepIntervalSeconds: options.expirationSweepSeconds, commitDelay: options.commitDelay,
+        clock: options.clock)
     } else {
       checkpointer = nil
       storageDescription = "memory"
@@ -175,8 +174,9 @@ public final class SQLiteEventStore: EventStore, @unchecked Sendable {
       let guardLock = Locked(())
       readers = ReaderPool(source: .shared(writer, guardLock), maxIdle: 0)
       committer = GroupCommitter(
-        writer: EventWriter(db: writer), maxBatch: options.maxBatchSize, connectionGuard: guardLock,
-        sweepIntervalSeconds: options.expirationSweepSeconds, commitDelay: options.commitDelay, clock: options.clock)
+        writer: EventWriter(db: writer, deletionsRecorded: anyDeletion), maxBatch: options.maxBatchSize,
+        connectionGuard: guardLock, sweepIntervalSeconds: options.expirationSweepSeconds,
+        commitDelay: options.commitDelay, clock: options.clock)
     }
   }
 

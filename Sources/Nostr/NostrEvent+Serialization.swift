@@ -31,9 +31,12 @@ extension NostrEvent {
 
   /// `tags` as compact JSON text (`[["e","…"],["p","…"]]`), escaped like
   /// ``serializationForID`` — the form the reference stores in its `tags` column.
-  public var tagsJSON: String {
+  public var tagsJSON: String { Self.tagsJSON(tags) }
+
+  /// ``tagsJSON`` of any tag array: written directly, no ``JSON/JSONValue`` tree between.
+  public static func tagsJSON(_ tags: [[String]]) -> String {
     var out: [UInt8] = []
-    Self.appendTags(tags, to: &out)
+    appendTags(tags, to: &out)
     return String(decoding: out, as: UTF8.self)
   }
 

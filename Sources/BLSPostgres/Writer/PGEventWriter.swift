@@ -321,9 +321,7 @@ final class PGEventWriter {
 
   /// The `tags` column: the tag array as compact JSON, as the reference and the SQLite store
   /// write it (U+0000 escaped as `\u0000`).
-  static func tagsJSON(_ tags: [[String]]) -> String {
-    JSONValue.array(tags.map { tag in .array(tag.map { .string($0) }) }).serialized
-  }
+  static func tagsJSON(_ tags: [[String]]) -> String { NostrEvent.tagsJSON(tags) }
 }
 
 extension EventStoreError {

@@ -8,9 +8,7 @@ enum EventRow {
 
   /// The `tags` column: the tag array as compact JSON (`JSON.stringify` form, as the reference
   /// wrote it).
-  static func tagsJSON(_ tags: [[String]]) -> String {
-    JSONValue.array(tags.map { tag in .array(tag.map { .string($0) }) }).serialized
-  }
+  static func tagsJSON(_ tags: [[String]]) -> String { NostrEvent.tagsJSON(tags) }
 
   /// Reads the current row of a statement selecting ``selectColumns``.
   static func decode(_ statement: SQLiteStatement) throws(EventStoreError) -> NostrEvent {

@@ -12,6 +12,9 @@ final class SQLiteConnection: @unchecked Sendable {
   /// The path given to `sqlite3_open_v2`, for messages.
   let path: String
   private var cache: [String: SQLiteStatement] = [:]
+  /// Counts the times ``cached(_:)``'s statements were finalized (the cache emptied, the
+  /// connection closed): a ``StatementSlot`` holding one from an earlier count fetches anew.
+  private(set) var cacheGeneration = 0
 
   private init(handle: OpaquePointer, path: String) {
     self.handle = handle
@@ -49,6 +52,7 @@ final class SQLiteConnection: @unchecked Sendable {
   func close() {
     for statement in cache.values { statement.finalize() }
     cache.removeAll()
+    cacheGeneration += 1
     if let handle { sqlite3_close_v2(handle) }
     handle = nil
   }
@@ -69,6 +73,7 @@ final class SQLiteConnection: @unchecked Sendable {
       // Filter shapes are unbounded in principle; keep the cache bounded.
       for statement in cache.values { statement.finalize() }
       cache.removeAll()
+      cacheGeneration += 1
     }
     cache[sql] = statement
     return statement

@@ -20,9 +20,10 @@ final class SQLiteStatement {
     handle = nil
   }
 
-  private func check(_ rc: Int32, _ what: String) throws(SQLiteError) {
+  /// `what` is built only for an error: a bind's success costs no string.
+  private func check(_ rc: Int32, _ what: @autoclosure () -> String) throws(SQLiteError) {
     guard rc == SQLITE_OK else {
-      throw SQLiteError(db: connection, resultCode: rc, context: "\(what) in \(sql)")
+      throw SQLiteError(db: connection, resultCode: rc, context: "\(what()) in \(sql)")
     }
   }
 

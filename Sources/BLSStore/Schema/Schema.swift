@@ -1,3 +1,4 @@
+import Glibc
 import Nostr
 
 /// The database layout and its versions (`PRAGMA user_version`).
@@ -241,8 +242,14 @@ enum Schema {
   /// a NUL share an index row (a filter on one also finds the other) and two addressable
   /// events whose `d` differs only after a NUL share one address.
   static func sqliteView(_ text: String) -> Substring {
-    guard let nul = text.utf8.firstIndex(of: 0) else { return text[...] }
-    return text[..<nul]
+    // memchr on the contiguous UTF-8 (native strings), else the generic search.
+    let offset =
+      text.utf8.withContiguousStorageIfAvailable { bytes -> Int? in
+        guard let base = bytes.baseAddress, let hit = memchr(base, 0, bytes.count) else { return nil }
+        return UnsafeRawPointer(base).distance(to: UnsafeRawPointer(hit))
+      } ?? text.utf8.firstIndex(of: 0).map { text.utf8.distance(from: text.utf8.startIndex, to: $0) }
+    guard let offset else { return text[...] }
+    return text[..<text.utf8.index(text.utf8.startIndex, offsetBy: offset)]
   }
 
   /// The `event_tags` row (name, value) of a tag, as SQL computes it (``tagRows``), or `nil`

@@ -6,7 +6,8 @@ extension EventWriter {
   /// (``Nostr/EventStore/isDeleted(_:)``). The payment path asked the same before pricing;
   /// asking again here covers a deletion committed in between, or earlier in this batch.
   func isDeleted(_ event: NostrEvent) throws(SQLiteError) -> Bool {
-    try Self.isDeleted(event, db)
+    guard deletionsRecorded else { return false }
+    return try Self.isDeleted(event, db)
   }
 
   /// ``isDeleted(_:)`` on any connection: two primary-key searches at most.
@@ -32,6 +33,7 @@ extension EventWriter {
   /// is not itself a deletion; each own `a` address's holder if it is not newer than the
   /// deletion.
   func applyDeletion(_ event: NostrEvent) throws(SQLiteError) {
+    deletionsRecorded = true
     for id in event.deletedIDs {
       try db.cached("INSERT OR IGNORE INTO event_deletions (event_id, pubkey, deletion_id) VALUES (?, ?, ?)").run([
         .text(id), .text(event.pubkey), .text(event.id),

@@ -9,9 +9,42 @@ import Nostr
 /// transaction and fails every event of the batch.
 final class EventWriter {
   let db: SQLiteConnection
+  /// Whether any NIP-09 deletion is recorded in the file: until one is, no event can be a
+  /// deleted one and ``isDeleted(_:)`` answers without two searches per event. Set when this
+  /// writer records a deletion (even one whose batch then rolls back: it only costs the
+  /// searches); the file has no other writer while the store is open (``DatabaseLock``).
+  var deletionsRecorded: Bool
+  /// The statements every stored event runs (``StatementSlot``).
+  private let insertEvent = StatementSlot(EventWriter.insertEventSQL(verb: "INSERT"))
+  private let insertEventOrIgnore = StatementSlot(EventWriter.insertEventSQL(verb: "INSERT OR IGNORE"))
+  private let insertTag = StatementSlot(
+    "INSERT OR IGNORE INTO event_tags (name, value, created_at, event_rowid) VALUES (?, ?, ?, ?)")
+  private let selectID = StatementSlot("SELECT 1 FROM events WHERE id = ?")
+  private let selectAddressHolder = StatementSlot(
+    """
+    SELECT e.id, e.created_at FROM event_addresses AS a JOIN events AS e ON e.id = a.event_id
+    WHERE a.pubkey = ? AND a.kind = ? AND a.d = ?
+    """)
+  private let insertAddress = StatementSlot(
+    "INSERT OR REPLACE INTO event_addresses (pubkey, kind, d, event_id) VALUES (?, ?, ?, ?)")
 
-  init(db: SQLiteConnection) {
+  private static func insertEventSQL(verb: String) -> String {
+    """
+    \(verb) INTO events (id, pubkey, kind, content, tags, created_at, sig, received_at)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+    """
+  }
+
+  init(db: SQLiteConnection, deletionsRecorded: Bool? = nil) {
     self.db = db
+    self.deletionsRecorded = deletionsRecorded ?? Self.anyDeletionRecorded(db)
+  }
+
+  /// Whether `event_deletions` or `address_deletions` holds a row (`true` if it cannot tell).
+  static func anyDeletionRecorded(_ db: SQLiteConnection) -> Bool {
+    let any = try? db.integer(
+      "SELECT EXISTS (SELECT 1 FROM event_deletions) OR EXISTS (SELECT 1 FROM address_deletions)")
+    return any != 0
   }
 
   /// The fate of one batch.
@@ -111,7 +144,8 @@ final class EventWriter {
     // NIP-09: an event its author deleted is accepted and not stored (EventWriter+Lifecycle).
     if try isDeleted(event) { return (.superseded, nil) }
     guard let key = event.replacementKey else {
-      if try exists(id: event.id) { return (.duplicate, nil) }
+      // The id's unique index decides: an id already stored is ignored (one search of the
+      // index, not a lookup and then the insert's own).
       guard let row = try insert(event, receivedAt: receivedAt, orIgnore: true) else { return (.duplicate, nil) }
       if event.isDeletion { try applyDeletion(event) }
       return (.stored, row)
@@ -129,9 +163,9 @@ final class EventWriter {
       try db.cached("DELETE FROM events WHERE id = ?").run([.text(holder.id)])
     }
     let row = try insert(event, receivedAt: receivedAt, orIgnore: false)
-    try db.cached(
-      "INSERT OR REPLACE INTO event_addresses (pubkey, kind, d, event_id) VALUES (?, ?, ?, ?)"
-    ).run([.text(event.pubkey), .integer(Int64(event.kind)), .text(d), .text(event.id)])
+    try insertAddress.statement(on: db).run([
+      .text(event.pubkey), .integer(Int64(event.kind)), .text(d), .text(event.id),
+    ])
     return (.stored, row)
   }
 
@@ -141,13 +175,7 @@ final class EventWriter {
   /// stored) — read from the event's own INSERT, never from a later statement (a repeated
   /// tag's ignored row).
   private func insert(_ event: NostrEvent, receivedAt: Int64, orIgnore: Bool) throws(SQLiteError) -> Int64? {
-    let verb = orIgnore ? "INSERT OR IGNORE" : "INSERT"
-    try db.cached(
-      """
-      \(verb) INTO events (id, pubkey, kind, content, tags, created_at, sig, received_at)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-      """
-    ).run([
+    try (orIgnore ? insertEventOrIgnore : insertEvent).statement(on: db).run([
       .text(event.id), .text(event.pubkey), .integer(Int64(event.kind)), .text(event.content),
       .text(EventRow.tagsJSON(event.tags)), .integer(event.createdAt), .text(event.sig),
       .integer(receivedAt),
@@ -156,16 +184,16 @@ final class EventWriter {
     let row = db.lastInsertRowID
     for tag in event.tags {
       guard let indexed = Schema.indexedRow(tag) else { continue }
-      try db.cached(
-        "INSERT OR IGNORE INTO event_tags (name, value, created_at, event_rowid) VALUES (?, ?, ?, ?)"
-      ).run([.text(String(indexed.name)), .text(String(indexed.value)), .integer(event.createdAt), .integer(row)])
+      try insertTag.statement(on: db).run([
+        .text(String(indexed.name)), .text(String(indexed.value)), .integer(event.createdAt), .integer(row),
+      ])
     }
     try recordExpiration(event)
     return row
   }
 
   private func exists(id: String) throws(SQLiteError) -> Bool {
-    let statement = try db.cached("SELECT 1 FROM events WHERE id = ?")
+    let statement = try selectID.statement(on: db)
     defer { statement.reset() }
     try statement.bind(id, at: 1)
     return try statement.step()
@@ -174,11 +202,7 @@ final class EventWriter {
   private func addressHolder(pubkey: String, kind: Int, d: String) throws(SQLiteError)
     -> (id: String, createdAt: Int64)?
   {
-    let statement = try db.cached(
-      """
-      SELECT e.id, e.created_at FROM event_addresses AS a JOIN events AS e ON e.id = a.event_id
-      WHERE a.pubkey = ? AND a.kind = ? AND a.d = ?
-      """)
+    let statement = try selectAddressHolder.statement(on: db)
     defer { statement.reset() }
     try statement.bind([.text(pubkey), .integer(Int64(kind)), .text(d)])
     guard try statement.step() else { return nil }
