@@ -5,7 +5,9 @@ import Testing
 
 @Suite("The writer's kept statements (StatementSlot)")
 struct StatementSlotTests {
-  @Test("after the connection's statement cache is emptied (300 filter shapes on a shared connection), the writer still stores")
+  @Test(
+    "after the connection's statement cache is emptied (300 filter shapes on a shared connection), the writer still stores"
+  )
   func slotsSurviveCacheFlush() throws {
     // In memory, reads share the writer's connection and its cache of 256 statements.
     let store = try SQLiteEventStore(dataDirectory: SQLiteEventStore.memoryDirectory)

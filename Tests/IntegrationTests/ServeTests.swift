@@ -302,4 +302,12 @@ struct ServeTests {
       "\(second.process.stderr)")
     #expect(try first.connect().request(FastCGIClient.request(method: "GET", uri: "/health")).status == 200)
   }
+
+  @Test("serve on its own logs its configuration without run's nginx port (BLS_PORT), and where it listens")
+  func configurationLineWithoutRunPort() throws {
+    let responder = try ServingResponder("confline", variables: ["BLS_PORT": "4321"])
+    let line = try #require(responder.process.stderr.split(separator: "\n").first { $0.contains("configuration: ") })
+    #expect(!line.contains("port="), "\(line)")
+    #expect(responder.process.stderr.contains("serving on unix:\(responder.socketPath)"), "\(responder.process.stderr)")
+  }
 }

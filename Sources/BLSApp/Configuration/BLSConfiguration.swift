@@ -73,15 +73,21 @@ public struct BLSConfiguration: Sendable {
     (maxEventBytes + 2) / 3 * 4 + 16384
   }
 
-  /// One log line describing the effective configuration (public key, never the secret).
   /// The variables that hold secrets: read once at start, then removed from the process's
   /// environment (and overwritten in place) so no child and no reader of
   /// `/proc/<pid>/environ` finds them.
   public static let secretVariables = ["NOSTR_SECRET_KEY", "BLS_AUTH_TOKEN", "DATABASE_URL"]
 
-  public var summary: String {
-    var parts = [
-      "nodeId=\(nodeID)", "pubkey=\(publicKeyHex)", "ilpAddress=\(ilpAddress)", "port=\(port)",
+  /// One log line describing the effective configuration (public key, never the secret).
+  /// `includingPort`: name ``port`` (`BLS_PORT`, the port `bls-fcgi run`'s nginx listens on);
+  /// `serve` on its own listens where its options say, so it leaves it out.
+  public var summary: String { summary(includingPort: true) }
+
+  /// ``summary``, with or without ``port``.
+  public func summary(includingPort: Bool) -> String {
+    var parts = ["nodeId=\(nodeID)", "pubkey=\(publicKeyHex)", "ilpAddress=\(ilpAddress)"]
+    if includingPort { parts.append("port=\(port)") }
+    parts += [
       "storage=\(storage)", "basePricePerByte=\(pricing.basePricePerByte)",
       "maxEventBytes=\(maxEventBytes)", "requestTimeoutMs=\(requestTimeoutMillis)",
       "authToken=\(authToken == nil ? "unset" : "set")", "expirationSweepSeconds=\(expirationSweepSeconds)",

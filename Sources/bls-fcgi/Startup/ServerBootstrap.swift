@@ -53,7 +53,8 @@ struct ServerBootstrap {
     case .memory, .directory:
       store = .sqlite(openSQLite(configuration.storage, configuration: configuration))
     }
-    Log.info("configuration: \(configuration.summary)")
+    Log.info(
+      "configuration: \(configuration.summary(includingPort: ProcessEnvironment.value(supervisorVariable) != nil))")
     return ServerBootstrap(
       configuration: configuration, store: store,
       application: BLSApplication(configuration: configuration, store: store.eventStore))
