@@ -79,7 +79,7 @@ public final class SQLiteEventStore: EventStore, @unchecked Sendable {
   /// Checkpoints the WAL in the background (a database file only).
   private let checkpointer: Checkpointer?
   let readers: ReaderPool
-  private let writerConnection: SQLiteConnection
+  let writerConnection: SQLiteConnection
   /// This process's claim on the file (``DatabaseLock``); `nil` in memory.
   private let lock: DatabaseLock?
   private let closed = Mutex(false)
@@ -122,8 +122,11 @@ public final class SQLiteEventStore: EventStore, @unchecked Sendable {
     if checkingFiles, let databasePath { try DataDirectory.checkFiles(databasePath) }
     let writer: SQLiteConnection
     do {
+      // The log's frames of a commit go to the file in one write (walbuffer.h), safe because
+      // configureWriter keeps this connection at synchronous=FULL.
       writer = try SQLiteConnection.open(
-        path: databasePath ?? ":memory:", flags: SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)
+        path: databasePath ?? ":memory:", flags: SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
+        walBuffered: databasePath != nil)
     } catch {
       throw Self.openError(error, path: databasePath)
     }

@@ -22,8 +22,10 @@ final class SQLiteConnection: @unchecked Sendable {
   }
 
   /// Opens `path` with `flags` (`SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE`, …) plus
-  /// `SQLITE_OPEN_NOMUTEX`, with extended result codes on.
-  static func open(path: String, flags: Int32) throws(SQLiteError) -> SQLiteConnection {
+  /// `SQLITE_OPEN_NOMUTEX`, with extended result codes on; `walBuffered`: through
+  /// the VFS that writes a commit's log frames in one call (`walbuffer.h`; the caller keeps
+  /// the connection at `synchronous=FULL`).
+  static func open(path: String, flags: Int32, walBuffered: Bool = false) throws(SQLiteError) -> SQLiteConnection {
     guard sqlite3_threadsafe() != 0 else {
       throw SQLiteError(
         resultCode: SQLITE_MISUSE,
@@ -31,7 +33,10 @@ final class SQLiteConnection: @unchecked Sendable {
     }
     _ = configured
     var db: OpaquePointer?
-    let rc = sqlite3_open_v2(path, &db, flags | SQLITE_OPEN_NOMUTEX, nil)
+    let rc =
+      walBuffered && walBufferRegistered
+      ? bls_sqlite3_open_wal_buffered(path, &db, flags | SQLITE_OPEN_NOMUTEX)
+      : sqlite3_open_v2(path, &db, flags | SQLITE_OPEN_NOMUTEX, nil)
     guard rc == SQLITE_OK, let db else {
       let error = SQLiteError(db: db, resultCode: rc, context: "open \(path)")
       sqlite3_close_v2(db)
@@ -45,6 +50,13 @@ final class SQLiteConnection: @unchecked Sendable {
   /// statistics (SQLITE_CONFIG_MEMSTATUS), which would otherwise take a global mutex on every
   /// allocation of every connection (nothing here reads them).
   private static let configured: Bool = bls_sqlite3_config_memstatus(0) == SQLITE_OK
+
+  /// Whether the log-gathering VFS is registered (once, after ``configured``); if SQLite
+  /// refused it, the writer opens through the default VFS.
+  static let walBufferRegistered: Bool = {
+    _ = configured
+    return bls_sqlite3_register_wal_buffer() == SQLITE_OK
+  }()
 
   deinit { close() }
 
