@@ -7,6 +7,24 @@ import Testing
 
 @Suite("One process writes a database file at a time (events.db-lock)")
 struct DatabaseLockTests {
+  /// An independent holder of the same flock(2) lock: a shell that takes it with util-linux's
+  /// flock(1) on its own descriptor, writes `note` into the file if given, then becomes
+  /// `sleep` (which keeps the descriptor). Returns once the lock is held.
+  static func holdLock(_ directory: TemporaryDirectory, note: String? = nil) throws -> Process {
+    let holder = Process()
+    holder.executableURL = URL(fileURLWithPath: "/bin/bash")
+    let write = note.map { " && echo '\($0)' >&9" } ?? ""
+    holder.arguments = [
+      "-c", "exec 9>>\"$0\" && flock --exclusive 9\(write) && echo locked && exec sleep 60",
+      directory.databasePath + DatabaseLock.suffix,
+    ]
+    let output = Pipe()
+    holder.standardOutput = output
+    try holder.run()
+    #expect(String(decoding: output.fileHandleForReading.readData(ofLength: 7), as: UTF8.self) == "locked\n")
+    return holder
+  }
+
   @Test("a second store on an open file is refused, naming the holder's pid; it opens once the first closes")
   func secondStoreRefused() throws {
     let directory = TemporaryDirectory("lock")
@@ -24,20 +42,8 @@ struct DatabaseLockTests {
   func lockOfAKilledProcess() throws {
     let directory = TemporaryDirectory("lock-kill")
     defer { directory.remove() }
-    // An independent holder of the same flock(2) lock: a shell that takes it with util-linux's
-    // flock(1) on its own descriptor, then becomes `sleep` (which keeps the descriptor).
-    let holder = Process()
-    holder.executableURL = URL(fileURLWithPath: "/bin/bash")
-    holder.arguments = [
-      "-c", "exec 9>>\"$0\" && flock --exclusive 9 && echo locked && exec sleep 60",
-      directory.databasePath + DatabaseLock.suffix,
-    ]
-    let output = Pipe()
-    holder.standardOutput = output
-    try holder.run()
+    let holder = try Self.holdLock(directory)
     defer { if holder.isRunning { kill(holder.processIdentifier, SIGKILL) } }
-    let said = output.fileHandleForReading.readData(ofLength: 7)
-    #expect(String(decoding: said, as: UTF8.self) == "locked\n")
     let refused = openError(directory.path)
     #expect(refused?.code == "database_in_use")
     #expect(refused?.description.contains("in use by another process") == true)
@@ -90,17 +96,8 @@ struct DatabaseLockTests {
     let directory = TemporaryDirectory("lock-ns")
     defer { directory.remove() }
     // Pid 1 exists here, but the note says it lives in another namespace (or does not say).
-    let holder = Process()
-    holder.executableURL = URL(fileURLWithPath: "/bin/bash")
-    holder.arguments = [
-      "-c", "exec 9>>\"$0\" && flock --exclusive 9 && echo '\(note)' >&9 && echo locked && exec sleep 60",
-      directory.databasePath + DatabaseLock.suffix,
-    ]
-    let output = Pipe()
-    holder.standardOutput = output
-    try holder.run()
+    let holder = try Self.holdLock(directory, note: note)
     defer { kill(holder.processIdentifier, SIGKILL) }
-    #expect(String(decoding: output.fileHandleForReading.readData(ofLength: 7), as: UTF8.self) == "locked\n")
     let refused = try #require(openError(directory.path))
     #expect(refused.description.contains("is in use by another process"), "\(refused)")
   }
