@@ -28,7 +28,7 @@
 #define BLS_WAL_BUFFER_BYTES (124 * 1024)
 
 typedef struct BlsWalFile {
-  sqlite3_file base;    /* methods: bls_wal_methods() */
+  sqlite3_file base;    /* methods: bls_wal_io_methods */
   sqlite3_file *real;   /* the default VFS's file, in the memory after this struct */
   unsigned char *buffer; /* BLS_WAL_BUFFER_BYTES, allocated at the first write */
   int length;           /* bytes waiting in buffer */
